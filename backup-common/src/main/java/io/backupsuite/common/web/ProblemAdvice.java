@@ -76,7 +76,8 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> createResponseEntity(
             Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
         // Spring's own problems (404, 405, 415, ...) get a stable type URI like ours
-        if (body instanceof ProblemDetail problem && problem.getType().toString().equals("about:blank")) {
+        if (body instanceof ProblemDetail problem
+                && (problem.getType() == null || "about:blank".equals(problem.getType().toString()))) {
             problem.setType(ProblemTypes.type("http-" + statusCode.value()));
         }
         return super.createResponseEntity(body, headers, statusCode, request);
