@@ -1,0 +1,45 @@
+package io.backupsuite.worker;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of the backup worker.
+ *
+ * @param dataDir directory that holds blobs, temp files and the catalog journal
+ * @param concurrency transfers running at once; the Kafka listener pauses when all are busy
+ * @param allowedSourceHosts source hosts that may be fetched: exact hosts or IPs, or {@code *.suffix} patterns
+ * @param connectTimeout how long connecting to a source may take
+ * @param readIdleTimeout how long a source may send nothing (headers or body) before the transfer is abandoned
+ * @param maxObjectSize largest object the worker accepts
+ * @param progressInterval longest gap between progress reports of a running transfer (also capped at a third of the lease)
+ * @param maxRedirects redirects followed per source, each to an allow-listed host only
+ * @param bufferSize size of the one buffer each transfer streams through
+ * @param resultTimeout how long to wait for Kafka to acknowledge a result
+ */
+@Validated
+@ConfigurationProperties("backup.worker")
+public record WorkerProperties(
+        @DefaultValue("./data/worker") @NotNull Path dataDir,
+        @DefaultValue("8") @Min(1) @Max(256) int concurrency,
+        @DefaultValue List<String> allowedSourceHosts,
+        @DefaultValue("5s") @NotNull Duration connectTimeout,
+        @DefaultValue("30s") @NotNull Duration readIdleTimeout,
+        @DefaultValue("64GB") @NotNull DataSize maxObjectSize,
+        @DefaultValue("2s") @NotNull Duration progressInterval,
+        @DefaultValue("3") @Min(0) @Max(10) int maxRedirects,
+        @DefaultValue("64KB") @NotNull DataSize bufferSize,
+        @DefaultValue("30s") @NotNull Duration resultTimeout) {
+
+    public WorkerProperties {
+        allowedSourceHosts = List.copyOf(allowedSourceHosts);
+    }
+}

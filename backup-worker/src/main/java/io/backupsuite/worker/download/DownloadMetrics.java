@@ -1,0 +1,48 @@
+package io.backupsuite.worker.download;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+
+/** Download counters and timings: outcomes by error kind, bytes received, duration histogram. */
+final class DownloadMetrics {
+
+    private final MeterRegistry registry;
+    private final Counter bytes;
+
+    DownloadMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.bytes = Counter.builder("backup.worker.download.bytes")
+                .description("Bytes received from sources")
+                .baseUnit("bytes")
+                .register(registry);
+    }
+
+    void bytes(long n) {
+        bytes.increment(n);
+    }
+
+    void succeeded(long nanos) {
+        record("succeeded", "none", nanos);
+    }
+
+    void failed(ErrorKind kind, long nanos) {
+        record("failed", kind.name(), nanos);
+    }
+
+    private void record(String outcome, String errorKind, long nanos) {
+        Counter.builder("backup.worker.downloads")
+                .description("Downloads by outcome and error kind")
+                .tag("outcome", outcome)
+                .tag("error_kind", errorKind)
+                .register(registry)
+                .increment();
+        Timer.builder("backup.worker.download.duration")
+                .description("Time to download and verify one object")
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+}

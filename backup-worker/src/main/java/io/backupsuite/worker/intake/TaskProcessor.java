@@ -1,0 +1,134 @@
+package io.backupsuite.worker.intake;
+
+import io.backupsuite.common.wire.TaskMessage;
+import io.backupsuite.common.wire.TaskResult;
+import io.backupsuite.worker.WorkerNode;
+import io.backupsuite.worker.catalog.Catalog;
+import io.backupsuite.worker.catalog.CatalogEntry;
+import io.backupsuite.worker.catalog.CatalogException;
+import io.backupsuite.worker.catalog.CatalogWrite;
+import io.backupsuite.worker.download.DownloadException;
+import io.backupsuite.worker.download.DownloadRequest;
+import io.backupsuite.worker.download.Downloader;
+import io.backupsuite.worker.download.ErrorKind;
+import io.backupsuite.worker.download.ProgressListener;
+import io.backupsuite.worker.report.ProgressPublisher;
+import io.backupsuite.worker.report.ResultPublisher;
+import io.backupsuite.worker.store.BlobStore;
+import io.backupsuite.worker.store.StagedBlob;
+import io.backupsuite.worker.store.StorageException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one attempt: skip the transfer when the content is already stored, otherwise download and
+ * verify, commit the blob, record it in the catalog (durable), and only then report success.
+ * Every duplicate is harmless: blobs are content-addressed, the catalog keeps the version for the
+ * same content, and the result quotes the attempt token so a stale one is ignored.
+ */
+final class TaskProcessor {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskProcessor.class);
+
+    private final Downloader downloader;
+    private final BlobStore store;
+    private final Catalog catalog;
+    private final ResultPublisher results;
+    private final ProgressPublisher progress;
+    private final WorkerNode node;
+    private final MeterRegistry registry;
+
+    TaskProcessor(
+            Downloader downloader,
+            BlobStore store,
+            Catalog catalog,
+            ResultPublisher results,
+            ProgressPublisher progress,
+            WorkerNode node,
+            MeterRegistry registry) {
+        this.downloader = downloader;
+        this.store = store;
+        this.catalog = catalog;
+        this.results = results;
+        this.progress = progress;
+        this.node = node;
+        this.registry = registry;
+    }
+
+    /** Runs the attempt unless it waited here longer than its lease (then the dispatcher has handed it out again). */
+    void process(TaskMessage task, long receivedNanos) {
+        long waitedMillis = (System.nanoTime() - receivedNanos) / 1_000_000;
+        if (task.leaseMillis() > 0 && waitedMillis >= task.leaseMillis()) {
+            log.info("Skipping task {} attempt {}: waited {} ms for a slot, past its lease", task.taskId(), task.attempt(), waitedMillis);
+            count("expired", "none");
+            return;
+        }
+        TaskResult result = run(task);
+        count(result.outcome().name().toLowerCase(Locale.ROOT), result.errorKind() == null ? "none" : result.errorKind());
+        if (!results.publish(result)) {
+            log.warn("Result of task {} was not acknowledged by Kafka; the lease will expire and the task is retried", task.taskId());
+        }
+    }
+
+    private TaskResult run(TaskMessage task) {
+        long now = System.currentTimeMillis();
+        try {
+            String sha256 = normalisedSha256(task);
+            if (store.contains(sha256) && alreadyHeld(task, sha256)) {
+                return TaskResult.succeeded(task, node.nodeId(), 0, System.currentTimeMillis());
+            }
+            long bytes = 0;
+            if (!store.contains(sha256)) { // another key with the same content may have stored it already
+                ProgressListener listener = progress.start(task);
+                var request = new DownloadRequest(task.objectKey(), task.size(), sha256, task.sources());
+                try (StagedBlob staged = downloader.download(request, listener)) {
+                    bytes = staged.commit().size();
+                }
+            }
+            catalog.put(new CatalogWrite(task.objectKey(), sha256, task.size(), node.nodeId()));
+            return TaskResult.succeeded(task, node.nodeId(), bytes, System.currentTimeMillis());
+        } catch (DownloadException e) {
+            return failed(task, e.kind(), e.getMessage(), e.bytes());
+        } catch (StorageException e) {
+            return failed(task, ErrorKind.STORAGE, "cannot store the blob: " + e.getMessage(), 0);
+        } catch (CatalogException e) {
+            return failed(task, ErrorKind.STORAGE, "cannot record the catalog entry: " + e.getMessage(), 0);
+        } catch (RuntimeException e) {
+            log.error("Task {} failed unexpectedly", task.taskId(), e);
+            return failed(task, ErrorKind.INTERNAL, "unexpected worker error (" + e.getClass().getSimpleName() + "), see the worker log", 0);
+        } finally {
+            log.debug("Task {} attempt {} took {} ms", task.taskId(), task.attempt(), System.currentTimeMillis() - now);
+        }
+    }
+
+    private boolean alreadyHeld(TaskMessage task, String sha256) {
+        Optional<CatalogEntry> entry = catalog.get(task.objectKey());
+        return entry.isPresent() && entry.get().sha256().equals(sha256) && entry.get().holders().contains(node.nodeId());
+    }
+
+    private static String normalisedSha256(TaskMessage task) throws DownloadException {
+        String sha = task.sha256() == null ? "" : task.sha256().toLowerCase(Locale.ROOT);
+        if (!sha.matches("[0-9a-f]{64}") || task.objectKey() == null || task.objectKey().isEmpty() || task.size() < 0) {
+            throw DownloadException.of(ErrorKind.INTERNAL, "task is malformed (object key, size or sha256)", 0);
+        }
+        return sha;
+    }
+
+    private TaskResult failed(TaskMessage task, ErrorKind kind, String message, long bytes) {
+        log.info("Task {} attempt {} failed: {} {}", task.taskId(), task.attempt(), kind, message);
+        return TaskResult.failed(task, node.nodeId(), kind.name(), message, bytes, System.currentTimeMillis());
+    }
+
+    private void count(String outcome, String errorKind) {
+        Counter.builder("backup.worker.tasks")
+                .description("Task attempts by outcome")
+                .tag("outcome", outcome)
+                .tag("error_kind", errorKind)
+                .register(registry)
+                .increment();
+    }
+}

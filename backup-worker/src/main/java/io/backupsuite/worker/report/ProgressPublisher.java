@@ -1,0 +1,74 @@
+package io.backupsuite.worker.report;
+
+import io.backupsuite.common.wire.TaskMessage;
+import io.backupsuite.common.wire.TaskProgress;
+import io.backupsuite.common.wire.Topics;
+import io.backupsuite.common.wire.WireCodec;
+import io.backupsuite.worker.download.ProgressListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * Publishes throttled {@link TaskProgress} to {@link Topics#PROGRESS}. Each message renews the
+ * attempt's lease at the dispatcher, so the gap between two messages of a transfer that is making
+ * progress is at most a third of the lease (or the configured interval, if shorter). Fire and
+ * forget: a lost progress message only costs a renewal, the next one follows.
+ */
+public final class ProgressPublisher {
+
+    private final KafkaTemplate<String, byte[]> kafka;
+    private final WireCodec codec;
+    private final String workerId;
+    private final Duration maxInterval;
+    private final Counter published;
+
+    ProgressPublisher(
+            KafkaTemplate<String, byte[]> kafka, WireCodec codec, String workerId, Duration maxInterval, MeterRegistry registry) {
+        this.kafka = kafka;
+        this.codec = codec;
+        this.workerId = workerId;
+        this.maxInterval = maxInterval;
+        this.published = Counter.builder("backup.worker.progress.published")
+                .description("Progress messages sent (each renews a lease)")
+                .register(registry);
+    }
+
+    /** Publishes that the attempt started and returns the listener for its transfer. */
+    public ProgressListener start(TaskMessage task) {
+        long interval = maxInterval.toMillis();
+        if (task.leaseMillis() > 0) {
+            interval = Math.max(1, Math.min(interval, task.leaseMillis() / 3));
+        }
+        Tracker tracker = new Tracker(task, interval);
+        tracker.send(0, task.sources().isEmpty() ? null : task.sources().get(0), System.currentTimeMillis());
+        return tracker;
+    }
+
+    private final class Tracker implements ProgressListener {
+        private final TaskMessage task;
+        private final long intervalMillis;
+        private long lastSent;
+
+        Tracker(TaskMessage task, long intervalMillis) {
+            this.task = task;
+            this.intervalMillis = intervalMillis;
+        }
+
+        @Override
+        public void onProgress(long bytesDone, String source) {
+            long now = System.currentTimeMillis();
+            if (now - lastSent >= intervalMillis) {
+                send(bytesDone, source, now);
+            }
+        }
+
+        void send(long bytesDone, String source, long now) {
+            lastSent = now;
+            var progress = new TaskProgress(task.taskId(), task.attemptToken(), workerId, bytesDone, task.size(), source, now);
+            kafka.send(Topics.PROGRESS, task.taskId(), codec.encode(progress));
+            published.increment();
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.backupsuite.worker.store;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Content-addressed blob storage on the local disk: {@code blobs/ab/cd/<sha256>} under the data
+ * directory. Bytes are staged in {@code tmp/} (same filesystem), fsynced, and renamed into place
+ * atomically, so a blob file is always complete and verified. Only validated SHA-256 names ever
+ * become paths; object keys never do.
+ */
+public final class BlobStore {
+
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+    private final Path blobs;
+    private final Path tmp;
+    private final Timer fsyncTimer;
+
+    public BlobStore(Path dataDir, MeterRegistry registry) {
+        this.blobs = dataDir.resolve("blobs");
+        this.tmp = dataDir.resolve("tmp");
+        this.fsyncTimer = Timer.builder("backup.worker.store.fsync")
+                .description("Time to fsync a blob and its directory")
+                .publishPercentileHistogram()
+                .register(registry);
+        try {
+            Files.createDirectories(blobs);
+            Files.createDirectories(tmp);
+            deleteLeftovers();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the blob store in " + dataDir, e);
+        }
+    }
+
+    /** Opens a new temp file for one transfer; close it to discard, commit it to keep it. */
+    public StagedBlob stage() throws StorageException {
+        Path file = tmp.resolve(UUID.randomUUID() + ".part");
+        try {
+            return new StagedBlob(this, file, FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+        } catch (IOException e) {
+            throw StorageException.io("cannot create a temp file", e);
+        }
+    }
+
+    /** Whether a blob with this content is stored. */
+    public boolean contains(String sha256) {
+        return path(sha256).isPresent();
+    }
+
+    /** The file of a stored blob, if this node holds it. */
+    public Optional<Path> path(String sha256) {
+        if (sha256 == null || !SHA256.matcher(sha256).matches()) {
+            return Optional.empty();
+        }
+        Path file = blobPath(sha256);
+        return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+    }
+
+    /** Directory where temp files of running transfers live (for health checks and tests). */
+    public Path tempDirectory() {
+        return tmp;
+    }
+
+    /** Moves a verified temp file into place. Called by {@link StagedBlob#commit()}. */
+    StoredBlob publish(Path temp, FileChannel channel, String sha256, long size) throws StorageException {
+        if (!SHA256.matcher(sha256).matches()) {
+            throw StorageException.state("not a SHA-256: " + sha256);
+        }
+        Path target = blobPath(sha256);
+        try {
+            if (Files.isRegularFile(target)) {
+                return new StoredBlob(sha256, size, true);
+            }
+            Timer.Sample sample = Timer.start();
+            channel.force(true);
+            Path dir = target.getParent();
+            boolean newDirs = !Files.isDirectory(dir);
+            Files.createDirectories(dir);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            fsyncDirectory(dir);
+            if (newDirs) {
+                fsyncDirectory(dir.getParent());
+                fsyncDirectory(blobs);
+            }
+            sample.stop(fsyncTimer);
+            return new StoredBlob(sha256, size, false);
+        } catch (IOException e) {
+            throw StorageException.io("cannot store blob " + sha256, e);
+        }
+    }
+
+    private Path blobPath(String sha256) {
+        return blobs.resolve(sha256.substring(0, 2)).resolve(sha256.substring(2, 4)).resolve(sha256);
+    }
+
+    private static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    /** Temp files of attempts that died with the process are never resumed in this version. */
+    private void deleteLeftovers() throws IOException {
+        try (Stream<Path> files = Files.list(tmp)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.backupsuite.worker.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Bytes of one transfer on their way into the store: written to a temp file and hashed as they
+ * arrive. Nothing here is visible as a blob until {@link #commit()}; {@link #close()} deletes the
+ * temp file unless it was committed. Not thread-safe: one transfer, one thread.
+ */
+public final class StagedBlob implements AutoCloseable {
+
+    private final BlobStore store;
+    private final Path file;
+    private final FileChannel channel;
+    private final MessageDigest digest;
+    private long size;
+    private String sha256;
+    private boolean closed;
+
+    StagedBlob(BlobStore store, Path file, FileChannel channel) {
+        this.store = store;
+        this.file = file;
+        this.channel = channel;
+        try {
+            this.digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void write(byte[] bytes, int offset, int length) throws StorageException {
+        if (sha256 != null || closed) {
+            throw StorageException.state("staged blob is already finished");
+        }
+        digest.update(bytes, offset, length);
+        ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
+        try {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        } catch (IOException e) {
+            throw StorageException.io("cannot write temp file", e);
+        }
+        size += length;
+    }
+
+    /** Bytes written so far. */
+    public long size() {
+        return size;
+    }
+
+    /** SHA-256 of everything written; ends the writing. */
+    public String sha256() {
+        if (sha256 == null) {
+            sha256 = HexFormat.of().formatHex(digest.digest());
+        }
+        return sha256;
+    }
+
+    /** Fsyncs and renames the temp file to its content address; a second copy of stored content is dropped. */
+    public StoredBlob commit() throws StorageException {
+        if (closed) {
+            throw StorageException.state("staged blob is already closed");
+        }
+        try {
+            return store.publish(file, channel, sha256(), size);
+        } finally {
+            close();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // the file is deleted next; nothing of it is kept
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a leftover is removed when the store opens next time
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.backupsuite.worker;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real HTTP upload source on 127.0.0.1 that misbehaves on cue. Each file is published under a
+ * path with a {@link Behaviour}; the source counts the requests it receives.
+ */
+public final class TestSource implements AutoCloseable {
+
+    /** How the source answers a request for a file. */
+    public enum Behaviour {
+        /** 200 with the exact bytes. */
+        OK,
+        /** 404. */
+        NOT_FOUND,
+        /** 500. */
+        SERVER_ERROR,
+        /** Declares the full length, sends half, then drops the connection. */
+        CUT_MID_BODY,
+        /** Sends the bytes and then more (chunked, no length declared). */
+        TOO_MANY_BYTES,
+        /** Sends half of the bytes (chunked, no length declared) and ends cleanly. */
+        TOO_FEW_BYTES,
+        /** Same length, one byte changed. */
+        WRONG_BYTES,
+        /** Never sends the response headers. */
+        STALL_HEADERS,
+        /** Sends the headers and a few bytes, then nothing. */
+        STALL_BODY,
+        /** 302 to the same file under {@code /ok}. */
+        REDIRECT_TO_OK,
+        /** 302 to the same file under {@code /ok} on {@code localhost} (another host name). */
+        REDIRECT_AWAY
+    }
+
+    private record Served(byte[] bytes, Behaviour behaviour) {}
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final Map<String, Served> files = new ConcurrentHashMap<>();
+    private final AtomicInteger requests = new AtomicInteger();
+    private final CountDownLatch stopping = new CountDownLatch(1);
+
+    public TestSource() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    /** Publishes bytes under a name and returns the URL a task lists. */
+    public String serve(String name, byte[] bytes, Behaviour behaviour) {
+        files.put("/" + behaviour.name().toLowerCase() + "/" + name, new Served(bytes, behaviour));
+        if (behaviour == Behaviour.REDIRECT_TO_OK || behaviour == Behaviour.REDIRECT_AWAY) {
+            files.put("/ok/" + name, new Served(bytes, Behaviour.OK));
+        }
+        return url("/" + behaviour.name().toLowerCase() + "/" + name);
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public int requests() {
+        return requests.get();
+    }
+
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        requests.incrementAndGet();
+        String path = exchange.getRequestURI().getPath();
+        Served served = files.get(path);
+        if (served == null) {
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+            return;
+        }
+        byte[] bytes = served.bytes();
+        try (exchange) {
+            switch (served.behaviour()) {
+                case OK -> send(exchange, 200, bytes, bytes.length);
+                case NOT_FOUND -> exchange.sendResponseHeaders(404, -1);
+                case SERVER_ERROR -> send(exchange, 500, "boom".getBytes(), 4);
+                case CUT_MID_BODY -> {
+                    exchange.sendResponseHeaders(200, bytes.length);
+                    OutputStream out = exchange.getResponseBody();
+                    out.write(bytes, 0, bytes.length / 2);
+                    out.flush();
+                    // closing the exchange with bytes missing makes the server drop the connection
+                }
+                case TOO_MANY_BYTES -> {
+                    exchange.sendResponseHeaders(200, 0);
+                    exchange.getResponseBody().write(bytes);
+                    exchange.getResponseBody().write(new byte[4096]);
+                }
+                case TOO_FEW_BYTES -> {
+                    exchange.sendResponseHeaders(200, 0);
+                    exchange.getResponseBody().write(bytes, 0, bytes.length / 2);
+                }
+                case WRONG_BYTES -> {
+                    byte[] wrong = bytes.clone();
+                    wrong[wrong.length / 2] ^= 0x5a;
+                    send(exchange, 200, wrong, wrong.length);
+                }
+                case STALL_HEADERS -> awaitStop();
+                case STALL_BODY -> {
+                    exchange.sendResponseHeaders(200, bytes.length);
+                    exchange.getResponseBody().write(bytes, 0, Math.min(10, bytes.length));
+                    exchange.getResponseBody().flush();
+                    awaitStop();
+                }
+                case REDIRECT_TO_OK -> {
+                    exchange.getResponseHeaders().add("Location", path.replaceFirst("^/redirect_to_ok/", "/ok/"));
+                    exchange.sendResponseHeaders(302, -1);
+                }
+                case REDIRECT_AWAY -> {
+                    String target = "http://localhost:" + port() + path.replaceFirst("^/redirect_away/", "/ok/");
+                    exchange.getResponseHeaders().add("Location", target);
+                    exchange.sendResponseHeaders(302, -1);
+                }
+            }
+        }
+    }
+
+    private static void send(HttpExchange exchange, int status, byte[] bytes, int length) throws IOException {
+        exchange.sendResponseHeaders(status, length);
+        exchange.getResponseBody().write(bytes, 0, length);
+    }
+
+    private void awaitStop() {
+        try {
+            stopping.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stopping.countDown();
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,83 @@
+package io.backupsuite.worker.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.backupsuite.worker.TestSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Content-addressed storage on a real directory. */
+class BlobStoreTests {
+
+    @TempDir
+    Path dataDir;
+
+    private final byte[] content = "hello, backup".getBytes(StandardCharsets.UTF_8);
+    private final String sha = TestSource.sha256(content);
+
+    private StoredBlob store(BlobStore store, byte[] bytes) throws StorageException {
+        try (StagedBlob staged = store.stage()) {
+            staged.write(bytes, 0, bytes.length);
+            return staged.commit();
+        }
+    }
+
+    @Test
+    void storesUnderTheContentHashInTwoLevelsOfDirectories() throws Exception {
+        BlobStore store = new BlobStore(dataDir, new SimpleMeterRegistry());
+        StoredBlob blob = store(store, content);
+        assertThat(blob).isEqualTo(new StoredBlob(sha, content.length, false));
+        Path expected = dataDir.resolve("blobs").resolve(sha.substring(0, 2)).resolve(sha.substring(2, 4)).resolve(sha);
+        assertThat(store.path(sha)).contains(expected);
+        assertThat(Files.readAllBytes(expected)).isEqualTo(content);
+    }
+
+    @Test
+    void theSameContentIsWrittenOnce() throws Exception {
+        BlobStore store = new BlobStore(dataDir, new SimpleMeterRegistry());
+        store(store, content);
+        assertThat(store(store, content).alreadyPresent()).isTrue();
+        assertThat(allFiles("blobs")).hasSize(1);
+        assertThat(allFiles("tmp")).isEmpty();
+    }
+
+    @Test
+    void aClosedStagingLeavesNothing() throws Exception {
+        BlobStore store = new BlobStore(dataDir, new SimpleMeterRegistry());
+        try (StagedBlob staged = store.stage()) {
+            staged.write(content, 0, 5);
+            assertThat(allFiles("tmp")).hasSize(1);
+        }
+        assertThat(allFiles("tmp")).isEmpty();
+        assertThat(allFiles("blobs")).isEmpty();
+    }
+
+    @Test
+    void leftoversOfACrashAreRemovedOnOpen() throws Exception {
+        Files.createDirectories(dataDir.resolve("tmp"));
+        Files.writeString(dataDir.resolve("tmp").resolve("dead.part"), "half");
+        new BlobStore(dataDir, new SimpleMeterRegistry());
+        assertThat(allFiles("tmp")).isEmpty();
+    }
+
+    @Test
+    void onlyShaNamesBecomePaths() {
+        BlobStore store = new BlobStore(dataDir, new SimpleMeterRegistry());
+        assertThat(store.path("../../etc/passwd")).isEmpty();
+        assertThat(store.path(sha.toUpperCase())).isEmpty();
+        assertThat(store.path(null)).isEmpty();
+    }
+
+    private List<Path> allFiles(String dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dataDir.resolve(dir))) {
+            return files.filter(Files::isRegularFile).toList();
+        }
+    }
+}
