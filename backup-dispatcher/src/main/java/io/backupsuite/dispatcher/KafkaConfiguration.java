@@ -1,0 +1,57 @@
+package io.backupsuite.dispatcher;
+
+import io.backupsuite.common.wire.Topics;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/** The topics the dispatcher reads and writes, and what a listener does when Redis is unreachable. */
+@Configuration(proxyBeanMethods = false)
+class KafkaConfiguration {
+
+    @Bean
+    NewTopic intakeTopic(DispatcherProperties p) {
+        return topic(Topics.INTAKE, p);
+    }
+
+    @Bean
+    NewTopic intakeRejectedTopic(DispatcherProperties p) {
+        return topic(Topics.INTAKE_REJECTED, p);
+    }
+
+    @Bean
+    NewTopic tasksTopic(DispatcherProperties p) {
+        return topic(Topics.TASKS, p);
+    }
+
+    @Bean
+    NewTopic resultsTopic(DispatcherProperties p) {
+        return topic(Topics.RESULTS, p);
+    }
+
+    @Bean
+    NewTopic progressTopic(DispatcherProperties p) {
+        return topic(Topics.PROGRESS, p);
+    }
+
+    /**
+     * Listeners skip unreadable messages themselves, so an exception reaching the container means
+     * Redis could not be reached. The poll is then retried, without end and without committing:
+     * a result or notification is never dropped because Redis was down for a while.
+     */
+    @Bean
+    CommonErrorHandler kafkaErrorHandler() {
+        ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
+        backOff.setMaxInterval(5_000);
+        backOff.setMaxElapsedTime(Long.MAX_VALUE);
+        return new DefaultErrorHandler(backOff);
+    }
+
+    private static NewTopic topic(String name, DispatcherProperties p) {
+        return TopicBuilder.name(name).partitions(p.topicPartitions()).replicas(p.topicReplication()).build();
+    }
+}

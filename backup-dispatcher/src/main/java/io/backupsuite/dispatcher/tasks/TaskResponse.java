@@ -1,0 +1,50 @@
+package io.backupsuite.dispatcher.tasks;
+
+import io.backupsuite.dispatcher.queue.TaskView;
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** A task as the API shows it. */
+record TaskResponse(
+        String taskId,
+        String objectKey,
+        String sha256,
+        long size,
+        String status,
+        int attempts,
+        @Nullable String lastError,
+        List<String> errors,
+        @Nullable Progress progress,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    TaskResponse {
+        errors = List.copyOf(errors);
+    }
+
+    static TaskResponse of(TaskView view) {
+        Progress progress = view.progress() == null
+                ? null
+                : new Progress(
+                        view.progress().bytesDone(),
+                        view.progress().totalBytes(),
+                        view.progress().source(),
+                        view.progress().workerId());
+        return new TaskResponse(
+                view.taskId(),
+                view.objectKey(),
+                view.sha256(),
+                view.size(),
+                view.status().name(),
+                view.attempts(),
+                view.lastError(),
+                view.errors(),
+                progress,
+                Instant.ofEpochMilli(view.createdAtMillis()),
+                Instant.ofEpochMilli(view.updatedAtMillis()));
+    }
+
+    /** The latest progress report of the task's attempt. */
+    record Progress(long bytesDone, long totalBytes, String source, String workerId) {}
+}
