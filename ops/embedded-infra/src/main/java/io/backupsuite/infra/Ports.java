@@ -28,10 +28,12 @@ public final class Ports {
     }
 
     public static boolean isFree(int port) {
+        // binding succeeds only when nobody listens on the port (bind also starts listening,
+        // so a connect check afterwards would find our own socket)
         try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
+            socket.setReuseAddress(false);
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-            return !isListening(port);
+            return true;
         } catch (IOException e) {
             return false;
         }

@@ -1,0 +1,84 @@
+package io.backupsuite.localstack;
+
+import io.backupsuite.infra.Ports;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The ports of the services, chosen before any service starts so that each can be told the others'
+ * addresses. A service port that was asked for and is taken is an error; Redis and Kafka move to a
+ * free port instead, as CONTRACT.md allows (see {@link #infra}).
+ */
+record PortPlan(int console, int dispatcher, List<Integer> workers, int source) {
+
+    PortPlan {
+        workers = List.copyOf(workers);
+    }
+
+    /** Fails fast, before anything starts, when a service port that was asked for is taken. */
+    static void checkRequested(StackOptions o) {
+        choose(o, true);
+    }
+
+    /** Chooses the service ports; call after Redis and Kafka run, so a random pick cannot collide with theirs. */
+    static PortPlan choose(StackOptions o) {
+        return choose(o, false);
+    }
+
+    /** The port for an embedded Redis or Kafka: the preferred one unless taken. */
+    static int infra(int preferred) {
+        return preferred == 0 || !isFree(preferred) ? Ports.free() : preferred;
+    }
+
+    static boolean isFree(int port) {
+        return Ports.isFree(port);
+    }
+
+    private static PortPlan choose(StackOptions o, boolean checkOnly) {
+        Chooser chooser = new Chooser(checkOnly);
+        int console = o.starts(PartKind.CONSOLE) ? chooser.service("console", o.consolePort(), "--console-port") : o.consolePort();
+        int dispatcher = o.starts(PartKind.DISPATCHER) ? chooser.service("dispatcher", o.dispatcherPort(), "--dispatcher-port") : 0;
+        List<Integer> workers = new ArrayList<>();
+        for (int n = 1; n <= o.workers(); n++) {
+            workers.add(o.starts(PartKind.WORKER) ? chooser.service("worker-" + n, o.workerPort(n), "--worker-ports") : 0);
+        }
+        int source = o.starts(PartKind.SOURCE) ? chooser.service("source", o.sourcePort(), "--source-port") : 0;
+        return new PortPlan(console, dispatcher, workers, source);
+    }
+
+    private static final class Chooser {
+        private final boolean checkOnly;
+        private final Set<Integer> taken = new HashSet<>();
+
+        Chooser(boolean checkOnly) {
+            this.checkOnly = checkOnly;
+        }
+
+        int service(String name, int port, String flag) {
+            if (port == 0) {
+                if (checkOnly) {
+                    return 0;
+                }
+                int free;
+                do {
+                    free = Ports.free();
+                } while (!taken.add(free));
+                return free;
+            }
+            if (!taken.add(port)) {
+                throw new IllegalStateException("port " + port + " is given to two parts; the " + name + " needs another (" + flag + ")");
+            }
+            if (!isFree(port)) {
+                throw new IllegalStateException("port " + port + " of the " + name + " is taken; choose another with "
+                        + flag + " or use --random-ports");
+            }
+            return port;
+        }
+    }
+}

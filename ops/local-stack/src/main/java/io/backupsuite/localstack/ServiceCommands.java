@@ -1,0 +1,102 @@
+package io.backupsuite.localstack;
+
+import io.backupsuite.common.security.Secrets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Command lines of the Spring Boot services. Services receive only hashes of the credentials they
+ * accept; the one raw secret is the node token they present to each other.
+ */
+final class ServiceCommands {
+
+    static final String VERSION = "0.1.0-SNAPSHOT";
+
+    private final StackOptions options;
+    private final String nodeToken;
+    private final String redisUrl;
+    private final String kafkaBootstrap;
+    private final List<String> securityArgs;
+
+    ServiceCommands(StackOptions options, String nodeToken, String redisUrl, String kafkaBootstrap) {
+        this.options = options;
+        this.nodeToken = nodeToken;
+        this.redisUrl = redisUrl;
+        this.kafkaBootstrap = kafkaBootstrap;
+        this.securityArgs = security();
+    }
+
+    static Path execJar(Path repoRoot, String module) {
+        return repoRoot.resolve(module).resolve("target").resolve(module + "-" + VERSION + "-exec.jar");
+    }
+
+    List<String> console(int port) {
+        List<String> args = base(PartKind.CONSOLE, "management-console", port);
+        args.add("--spring.data.redis.url=" + redisUrl);
+        return withExtra(PartKind.CONSOLE, args);
+    }
+
+    List<String> dispatcher(int port, String consoleUrl) {
+        List<String> args = base(PartKind.DISPATCHER, "backup-dispatcher", port);
+        args.add("--spring.data.redis.url=" + redisUrl);
+        args.add("--spring.kafka.bootstrap-servers=" + kafkaBootstrap);
+        args.addAll(node("dispatcher-1", port, consoleUrl));
+        args.add("--backup.dispatcher.allowed-source-hosts=127.0.0.1,localhost");
+        return withExtra(PartKind.DISPATCHER, args);
+    }
+
+    List<String> worker(int n, int port, String consoleUrl) {
+        List<String> args = base(PartKind.WORKER, "backup-worker", port);
+        args.add("--spring.kafka.bootstrap-servers=" + kafkaBootstrap);
+        args.addAll(node("worker-" + n, port, consoleUrl));
+        args.add("--backup.node.group=g1");
+        args.add("--backup.worker.allowed-source-hosts=127.0.0.1,localhost");
+        args.add("--backup.worker.data-dir=" + options.dataDir().resolve("worker-" + n));
+        return withExtra(PartKind.WORKER, args);
+    }
+
+    private List<String> base(PartKind kind, String module, int port) {
+        List<String> args = new ArrayList<>();
+        args.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        args.add("-Xmx" + options.serviceHeap());
+        args.add("-XX:+ExitOnOutOfMemoryError");
+        args.addAll(options.jvmArgs(kind));
+        args.add("-jar");
+        args.add(execJar(options.repoRoot(), module).toString());
+        args.add("--server.port=" + port);
+        args.add("--server.address=127.0.0.1");
+        args.addAll(securityArgs);
+        return args;
+    }
+
+    private List<String> node(String id, int port, String consoleUrl) {
+        return List.of(
+                "--backup.node.id=" + id,
+                "--backup.node.console-url=" + consoleUrl,
+                "--backup.node.advertised-address=" + LocalStack.httpUrl(port));
+    }
+
+    private List<String> withExtra(PartKind kind, List<String> args) {
+        args.addAll(options.extraArgs(kind));
+        return args;
+    }
+
+    private List<String> security() {
+        String p = "--backup.security.";
+        return List.of(
+                p + "tokens[0].name=upload",
+                p + "tokens[0].sha256=" + Secrets.tokenHash(options.uploadToken()),
+                p + "tokens[0].roles=UPLOADER",
+                p + "tokens[1].name=node",
+                p + "tokens[1].sha256=" + Secrets.tokenHash(nodeToken),
+                p + "tokens[1].roles=NODE",
+                p + "users[0].name=" + options.operator().user(),
+                p + "users[0].password-hash=" + Secrets.passwordHash(options.operator().password()),
+                p + "users[0].roles=OPERATOR,VIEWER",
+                p + "users[1].name=" + options.viewer().user(),
+                p + "users[1].password-hash=" + Secrets.passwordHash(options.viewer().password()),
+                p + "users[1].roles=VIEWER",
+                p + "node-token=" + nodeToken);
+    }
+}
