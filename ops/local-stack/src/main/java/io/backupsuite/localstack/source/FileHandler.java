@@ -46,11 +46,16 @@ final class FileHandler implements HttpHandler {
                 Http.send(exchange, 404, "no such file");
                 return;
             }
-            serve(exchange, file, method.equals("HEAD"));
+            Faults faults = Faults.parse(exchange.getRequestURI().getRawQuery());
+            if (method.equals("GET") && faults.failsNow(exchange.getRequestURI().toString())) {
+                Http.send(exchange, 500, "failing on cue (failFirst)");
+                return;
+            }
+            serve(exchange, file, method.equals("HEAD"), faults.corrupt());
         }
     }
 
-    private void serve(HttpExchange exchange, Path file, boolean head) throws IOException {
+    private void serve(HttpExchange exchange, Path file, boolean head, boolean corrupt) throws IOException {
         BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
         long size = attributes.size();
         long micros = attributes.lastModifiedTime().to(TimeUnit.MICROSECONDS);
@@ -86,7 +91,7 @@ final class FileHandler implements HttpHandler {
         exchange.sendResponseHeaders(status, length == 0 ? -1 : length);
         try (InputStream in = Files.newInputStream(file); OutputStream out = exchange.getResponseBody()) {
             in.skipNBytes(range.first());
-            copy(in, out, length, throttle(exchange));
+            copy(corrupt ? new CorruptingStream(in, length / 2) : in, out, length, throttle(exchange));
         }
     }
 
@@ -127,6 +132,37 @@ final class FileHandler implements HttpHandler {
                     LockSupport.parkNanos(wait);
                 }
             }
+        }
+    }
+
+    /** Flips every bit of the byte at one offset of the body: wrong content with the right length. */
+    private static final class CorruptingStream extends java.io.FilterInputStream {
+        private long position;
+        private final long target;
+
+        CorruptingStream(InputStream in, long target) {
+            super(in);
+            this.target = target;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0 && position++ == target) {
+                b = (~b) & 0xff;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            int n = super.read(buf, off, len);
+            if (n > 0 && target >= position && target < position + n) {
+                int i = off + (int) (target - position);
+                buf[i] = (byte) ~buf[i];
+            }
+            position += Math.max(n, 0);
+            return n;
         }
     }
 }

@@ -1,0 +1,240 @@
+package io.backupsuite.bench;
+
+import io.backupsuite.localstack.LocalStack;
+import io.backupsuite.localstack.Part;
+import io.backupsuite.localstack.RunningStack;
+import io.backupsuite.localstack.StackOptions;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Small files through the whole local stack (every part its own process), then one large file
+ * against {@code curl -o} of the same file to the same disk. Times come from the dispatcher's task
+ * records (accepted at intake → DONE). Last line: {@code files_per_s=<n> p50_ms=<n> p99_ms=<n>}.
+ */
+public final class EndToEndBenchmark {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final RunningStack stack;
+    private final RssSampler rss;
+
+    private EndToEndBenchmark(RunningStack stack) {
+        this.stack = stack;
+        List<Part> watched = new ArrayList<>(stack.workers());
+        watched.add(stack.dispatcher());
+        this.rss = new RssSampler(watched);
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchArgs a = BenchArgs.parse(args);
+        Path dir = Files.createTempDirectory("bench-e2e");
+        StackOptions options = StackOptions.builder(Path.of(System.getProperty("backup.repo.root", ".")).toAbsolutePath().normalize()).randomPorts().dataDir(dir).build();
+        System.out.println("starting the local stack in " + dir + " ...");
+        try (RunningStack stack = LocalStack.start(options, line -> System.out.println("  " + line))) {
+            EndToEndBenchmark bench = new EndToEndBenchmark(stack);
+            bench.rss.start();
+            bench.smallFiles(Math.min(500, a.files()), a.size(), "warmup", a.batch(), false);
+            String summary = bench.smallFiles(a.files(), a.size(), "small", a.batch(), true);
+            if (a.largeBytes() > 0) {
+                bench.largeFile(a.largeBytes(), dir);
+            }
+            bench.rss.stop();
+            System.out.printf("max RSS: dispatcher %d MB, workers %s MB%n", bench.rss.maxMb(stack.dispatcher()),
+                    stack.workers().stream().map(w -> Long.toString(bench.rss.maxMb(w))).toList());
+            System.out.println(summary);
+        }
+    }
+
+    private String smallFiles(int count, int size, String prefix, int batch, boolean report) throws Exception {
+        List<JsonNode> files = new ArrayList<>();
+        for (int done = 0; done < count; done += 1000) {
+            int n = Math.min(1000, count - done);
+            JSON.readTree(post(stack.source().url() + "/admin/generate?count=" + n + "&size=" + size + "&prefix=" + prefix + done + "-", null, ""))
+                    .forEach(files::add);
+        }
+        List<ArrayNode> batches = new ArrayList<>();
+        for (int i = 0; i < files.size(); i += batch) {
+            ArrayNode notifications = JSON.createArrayNode();
+            for (JsonNode file : files.subList(i, Math.min(files.size(), i + batch))) {
+                notifications.add(notification(prefix + "/" + file.get("name").asString(), file));
+            }
+            batches.add(notifications);
+        }
+        List<String> taskIds = Collections.synchronizedList(new ArrayList<>());
+        long start = System.nanoTime();
+        ExecutorService posters = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> sent = new ArrayList<>();
+            for (ArrayNode notifications : batches) {
+                sent.add(posters.submit(() -> {
+                    ObjectNode body = JSON.createObjectNode();
+                    body.set("notifications", notifications);
+                    JSON.readTree(post(stack.dispatcher().url() + "/api/v1/uploads/batch", bearer(), body.toString()))
+                            .get("results").forEach(r -> taskIds.add(r.get("taskId").asString()));
+                    return null;
+                }));
+            }
+            for (Future<?> f : sent) {
+                f.get();
+            }
+            waitUntilDrained();
+            double wallSeconds = (System.nanoTime() - start) / 1e9;
+            List<long[]> times = taskTimes(taskIds, posters);
+            if (!report) {
+                return "";
+            }
+            long firstCreated = times.stream().mapToLong(t -> t[0]).min().orElse(0);
+            long lastDone = times.stream().mapToLong(t -> t[1]).max().orElse(0);
+            List<Long> latencies = times.stream().map(t -> t[1] - t[0]).sorted().toList();
+            double filesPerSecond = count / Math.max(0.001, (lastDone - firstCreated) / 1000.0);
+            System.out.printf("small files: %d x %d B, %d DONE, intake->DONE span %.2f s, client wall %.2f s%n",
+                    count, size, times.size(), (lastDone - firstCreated) / 1000.0, wallSeconds);
+            return String.format("files_per_s=%.0f p50_ms=%d p99_ms=%d", filesPerSecond, percentile(latencies, 50),
+                    percentile(latencies, 99));
+        } finally {
+            posters.shutdownNow();
+        }
+    }
+
+    private void largeFile(long bytes, Path dir) throws Exception {
+        System.out.printf("generating a %d MiB file at the demo source ...%n", bytes >> 20);
+        JsonNode file = JSON.readTree(post(stack.source().url() + "/admin/generate?count=1&size=" + bytes + "&prefix=large", null, "")).get(0);
+        String url = file.get("url").asString();
+        Path curlTarget = dir.resolve("curl-large.out");
+        long curlStart = System.nanoTime();
+        run("curl", "-s", "-o", curlTarget.toString(), url);
+        double curlSeconds = (System.nanoTime() - curlStart) / 1e9;
+        run("sync", "-f", curlTarget.toString());
+        double curlSyncSeconds = (System.nanoTime() - curlStart) / 1e9;
+        Files.deleteIfExists(curlTarget);
+
+        ArrayNode one = JSON.createArrayNode();
+        one.add(notification("large/" + file.get("name").asString(), file));
+        ObjectNode body = JSON.createObjectNode();
+        body.set("notifications", one);
+        String taskId = JSON.readTree(post(stack.dispatcher().url() + "/api/v1/uploads/batch", bearer(), body.toString()))
+                .get("results").get(0).get("taskId").asString();
+        waitUntilDrained();
+        JsonNode task = JSON.readTree(get(stack.dispatcher().url() + "/api/v1/tasks/" + taskId));
+        if (!"DONE".equals(task.get("status").asString())) {
+            throw new IllegalStateException("large file ended " + task);
+        }
+        double ours = (task.get("doneAt").asLong() - task.get("createdAt").asLong()) / 1000.0;
+        double mb = bytes / 1e6;
+        System.out.printf("large file %d MiB: curl -o %.0f MB/s (%.0f MB/s with sync), ours intake->DONE %.0f MB/s "
+                        + "(SHA-256 verified, fsynced, catalogued) = %.0f %% of curl, %.0f %% of curl+sync%n",
+                bytes >> 20, mb / curlSeconds, mb / curlSyncSeconds, mb / ours, 100 * curlSeconds / ours,
+                100 * curlSyncSeconds / ours);
+    }
+
+    private void waitUntilDrained() throws Exception {
+        while (true) {
+            JsonNode q = JSON.readTree(get(stack.dispatcher().url() + "/api/v1/queues"));
+            if (q.get("pending").asLong() + q.get("working").asLong() + q.get("delay").asLong() == 0) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private List<long[]> taskTimes(List<String> taskIds, ExecutorService pool) throws Exception {
+        List<Future<long[]>> futures = new ArrayList<>();
+        for (String id : taskIds) {
+            futures.add(pool.submit(() -> {
+                JsonNode task = JSON.readTree(get(stack.dispatcher().url() + "/api/v1/tasks/" + id));
+                if (!"DONE".equals(task.get("status").asString())) {
+                    throw new IllegalStateException("task " + id + " ended " + task.get("status").asString());
+                }
+                return new long[] {task.get("createdAt").asLong(), task.get("doneAt").asLong()};
+            }));
+        }
+        List<long[]> times = new ArrayList<>();
+        for (Future<long[]> f : futures) {
+            times.add(f.get());
+        }
+        return times;
+    }
+
+    private static long percentile(List<Long> sorted, int p) {
+        return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
+    private ObjectNode notification(String key, JsonNode file) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("objectKey", key);
+        n.put("size", file.get("size").asLong());
+        n.put("sha256", file.get("sha256").asString());
+        n.putArray("sources").add(file.get("url").asString());
+        return n;
+    }
+
+    private String bearer() {
+        return "Bearer " + stack.uploadToken();
+    }
+
+    private String get(String url) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", bearer()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException(url + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return r.body();
+    }
+
+    private String post(String url, String authorization, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(5))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IOException(url + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return r.body();
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IOException(String.join(" ", command) + " failed");
+        }
+    }
+
+    /** Command-line options. */
+    record BenchArgs(int files, int size, int batch, long largeBytes) {
+        static BenchArgs parse(String[] args) {
+            int files = 10_000;
+            int size = 4096;
+            int batch = 500;
+            long large = 1L << 30;
+            for (int i = 0; i < args.length; i += 2) {
+                switch (args[i]) {
+                    case "--files" -> files = Integer.parseInt(args[i + 1]);
+                    case "--size" -> size = Integer.parseInt(args[i + 1]);
+                    case "--batch" -> batch = Integer.parseInt(args[i + 1]);
+                    case "--large-mib" -> large = Long.parseLong(args[i + 1]) << 20;
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+            return new BenchArgs(files, size, batch, large);
+        }
+    }
+}
