@@ -15,7 +15,9 @@ import org.springframework.validation.annotation.Validated;
  * Settings of the backup worker.
  *
  * @param dataDir directory that holds blobs, temp files and the catalog journal
- * @param concurrency transfers running at once; the Kafka listener pauses when all are busy
+ * @param concurrency transfers running at once
+ * @param backlog attempts admitted beyond the running ones, waiting for a thread; the Kafka listener
+ *     pauses when they are all taken. Their leases keep running while they wait, so keep it small
  * @param allowedSourceHosts source hosts that may be fetched: exact hosts or IPs, or {@code *.suffix} patterns
  * @param connectTimeout how long connecting to a source may take
  * @param readIdleTimeout how long a source may send nothing (headers or body) before the transfer is abandoned
@@ -30,6 +32,7 @@ import org.springframework.validation.annotation.Validated;
 public record WorkerProperties(
         @DefaultValue("./data/worker") @NotNull Path dataDir,
         @DefaultValue("8") @Min(1) @Max(256) int concurrency,
+        @DefaultValue("16") @Min(0) @Max(4096) int backlog,
         @DefaultValue List<String> allowedSourceHosts,
         @DefaultValue("5s") @NotNull Duration connectTimeout,
         @DefaultValue("30s") @NotNull Duration readIdleTimeout,

@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param progress the latest progress report, if any
  * @param createdAtMillis when the task was accepted
  * @param updatedAtMillis when it last changed
+ * @param doneAtMillis when it became DONE, {@code null} before
  * @param notificationJson the normalised notification
  */
 public record TaskView(
@@ -31,6 +32,7 @@ public record TaskView(
         @Nullable Progress progress,
         long createdAtMillis,
         long updatedAtMillis,
+        @Nullable Long doneAtMillis,
         String notificationJson) {
 
     public TaskView {

@@ -43,6 +43,7 @@ final class TaskViews {
                 progress,
                 number(h, "createdAt"),
                 number(h, "updatedAt"),
+                h.containsKey("doneAt") ? number(h, "doneAt") : null,
                 h.getOrDefault("notification", "{}"));
     }
 

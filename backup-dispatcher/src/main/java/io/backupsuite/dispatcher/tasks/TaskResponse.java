@@ -17,7 +17,8 @@ record TaskResponse(
         List<String> errors,
         @Nullable Progress progress,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        @Nullable Instant doneAt) {
 
     TaskResponse {
         errors = List.copyOf(errors);
@@ -42,7 +43,8 @@ record TaskResponse(
                 view.errors(),
                 progress,
                 Instant.ofEpochMilli(view.createdAtMillis()),
-                Instant.ofEpochMilli(view.updatedAtMillis()));
+                Instant.ofEpochMilli(view.updatedAtMillis()),
+                view.doneAtMillis() == null ? null : Instant.ofEpochMilli(view.doneAtMillis()));
     }
 
     /** The latest progress report of the task's attempt. */

@@ -24,6 +24,7 @@ class IntakeConfiguration {
     TaskSlots taskSlots(WorkerProperties properties, KafkaListenerEndpointRegistry listeners, MeterRegistry registry) {
         TaskSlots slots = new TaskSlots(
                 properties.concurrency(),
+                properties.backlog(),
                 () -> withContainer(listeners, MessageListenerContainer::pause),
                 () -> withContainer(listeners, MessageListenerContainer::resume));
         Gauge.builder("backup.worker.in.flight", slots, TaskSlots::inFlight)

@@ -6,23 +6,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Bounded concurrency for task attempts: a fixed pool of {@code concurrency} threads. The Kafka
- * listener hands work over without ever blocking; once as many attempts are admitted as there are
- * threads, the listener container is paused (it keeps polling, so the consumer stays in its group
- * however long a download takes) and resumed when a slot frees up. At most one poll's worth of
- * records ({@code max.poll.records}) can wait beyond the running ones.
+ * Bounded concurrency for task attempts: a fixed pool of {@code concurrency} threads and a small
+ * backlog of admitted attempts waiting for a thread. The Kafka listener hands work over without
+ * ever blocking; once {@code concurrency + backlog} attempts are admitted the listener container is
+ * paused (it keeps polling, so the consumer stays in its group however long a download takes), and
+ * it is resumed when half the backlog has drained. The backlog keeps threads busy across the
+ * pause/resume round trip, which would otherwise idle every slot once per poll for small files.
  */
 final class TaskSlots implements TaskIntake, AutoCloseable {
 
-    private final int concurrency;
+    private final int pauseAt;
+    private final int resumeBelow;
     private final ThreadPoolExecutor executor;
     private final Runnable pause;
     private final Runnable resume;
     private int admitted;
     private boolean paused;
 
-    TaskSlots(int concurrency, Runnable pause, Runnable resume) {
-        this.concurrency = concurrency;
+    TaskSlots(int concurrency, int backlog, Runnable pause, Runnable resume) {
+        this.pauseAt = concurrency + backlog;
+        this.resumeBelow = concurrency + backlog / 2;
         this.pause = pause;
         this.resume = resume;
         AtomicInteger n = new AtomicInteger();
@@ -53,10 +56,12 @@ final class TaskSlots implements TaskIntake, AutoCloseable {
     /** Counts and flips pause/resume under one lock, so the container's state always matches the count. */
     private synchronized void admit(int delta) {
         admitted += delta;
-        boolean full = admitted >= concurrency;
-        if (full != paused) {
-            paused = full;
-            (full ? pause : resume).run();
+        if (!paused && admitted >= pauseAt) {
+            paused = true;
+            pause.run();
+        } else if (paused && admitted < resumeBelow) {
+            paused = false;
+            resume.run();
         }
     }
 

@@ -50,7 +50,7 @@ class HttpDownloaderIntegrationTests {
 
     static WorkerProperties properties(List<String> allowed) {
         return new WorkerProperties(
-                Path.of("unused"), 2, allowed, Duration.ofSeconds(1), Duration.ofMillis(500),
+                Path.of("unused"), 2, 0, allowed, Duration.ofSeconds(1), Duration.ofMillis(500),
                 DataSize.ofMegabytes(10), Duration.ofMillis(100), 2, DataSize.ofKilobytes(16), Duration.ofSeconds(5));
     }
 

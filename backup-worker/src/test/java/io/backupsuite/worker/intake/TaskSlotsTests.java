@@ -17,7 +17,7 @@ class TaskSlotsTests {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger concurrent = new AtomicInteger();
         AtomicInteger maxConcurrent = new AtomicInteger();
-        try (TaskSlots slots = new TaskSlots(2, pauses::incrementAndGet, resumes::incrementAndGet)) {
+        try (TaskSlots slots = new TaskSlots(2, 0, pauses::incrementAndGet, resumes::incrementAndGet)) {
             Runnable job = () -> {
                 maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
                 try {
@@ -40,6 +40,33 @@ class TaskSlotsTests {
             assertThat(slots.paused()).isFalse();
             assertThat(resumes).hasValue(1);
             assertThat(maxConcurrent).hasValue(2);
+        }
+    }
+
+    @Test
+    void aBacklogKeepsTheListenerRunningUntilItIsFullAndResumesAtHalf() throws Exception {
+        AtomicInteger pauses = new AtomicInteger();
+        AtomicInteger resumes = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        try (TaskSlots slots = new TaskSlots(1, 4, pauses::incrementAndGet, resumes::incrementAndGet)) {
+            Runnable job = () -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            for (int i = 0; i < 4; i++) {
+                slots.submit(job);
+            }
+            assertThat(slots.paused()).as("1 running + 3 waiting of a backlog of 4").isFalse();
+            slots.submit(job);
+            assertThat(slots.paused()).isTrue();
+            assertThat(pauses).hasValue(1);
+            release.countDown();
+            await().until(() -> slots.inFlight() == 0);
+            assertThat(slots.paused()).isFalse();
+            assertThat(resumes).hasValue(1);
         }
     }
 }

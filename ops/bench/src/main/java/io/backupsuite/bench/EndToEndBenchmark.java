@@ -136,7 +136,7 @@ public final class EndToEndBenchmark {
         if (!"DONE".equals(task.get("status").asString())) {
             throw new IllegalStateException("large file ended " + task);
         }
-        double ours = (task.get("doneAt").asLong() - task.get("createdAt").asLong()) / 1000.0;
+        double ours = (millis(task, "doneAt") - millis(task, "createdAt")) / 1000.0;
         double mb = bytes / 1e6;
         System.out.printf("large file %d MiB: curl -o %.0f MB/s (%.0f MB/s with sync), ours intake->DONE %.0f MB/s "
                         + "(SHA-256 verified, fsynced, catalogued) = %.0f %% of curl, %.0f %% of curl+sync%n",
@@ -162,7 +162,7 @@ public final class EndToEndBenchmark {
                 if (!"DONE".equals(task.get("status").asString())) {
                     throw new IllegalStateException("task " + id + " ended " + task.get("status").asString());
                 }
-                return new long[] {task.get("createdAt").asLong(), task.get("doneAt").asLong()};
+                return new long[] {millis(task, "createdAt"), millis(task, "doneAt")};
             }));
         }
         List<long[]> times = new ArrayList<>();
@@ -170,6 +170,10 @@ public final class EndToEndBenchmark {
             times.add(f.get());
         }
         return times;
+    }
+
+    private static long millis(JsonNode task, String field) {
+        return java.time.Instant.parse(task.get(field).asString()).toEpochMilli();
     }
 
     private static long percentile(List<Long> sorted, int p) {
