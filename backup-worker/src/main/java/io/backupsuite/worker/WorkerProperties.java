@@ -24,7 +24,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxObjectSize largest object the worker accepts
  * @param progressInterval longest gap between progress reports of a running transfer (also capped at a third of the lease)
  * @param maxRedirects redirects followed per source, each to an allow-listed host only
- * @param bufferSize size of the one buffer each transfer streams through
+ * @param bufferSize size of each of the four buffers a transfer reads ahead into (memory per transfer: four times this)
  * @param resultTimeout how long to wait for Kafka to acknowledge a result
  */
 @Validated
@@ -39,7 +39,7 @@ public record WorkerProperties(
         @DefaultValue("64GB") @NotNull DataSize maxObjectSize,
         @DefaultValue("2s") @NotNull Duration progressInterval,
         @DefaultValue("3") @Min(0) @Max(10) int maxRedirects,
-        @DefaultValue("64KB") @NotNull DataSize bufferSize,
+        @DefaultValue("1MB") @NotNull DataSize bufferSize,
         @DefaultValue("30s") @NotNull Duration resultTimeout) {
 
     public WorkerProperties {

@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -54,6 +55,7 @@ public final class TestSource implements AutoCloseable {
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final Map<String, Served> files = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
+    private final Set<InetSocketAddress> clients = ConcurrentHashMap.newKeySet();
     private final CountDownLatch stopping = new CountDownLatch(1);
 
     public TestSource() {
@@ -88,6 +90,11 @@ public final class TestSource implements AutoCloseable {
         return requests.get();
     }
 
+    /** Distinct client connections seen (by remote address and port). */
+    public int connections() {
+        return clients.size();
+    }
+
     public static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
@@ -98,6 +105,7 @@ public final class TestSource implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
+        clients.add(exchange.getRemoteAddress());
         String path = exchange.getRequestURI().getPath();
         Served served = files.get(path);
         if (served == null) {

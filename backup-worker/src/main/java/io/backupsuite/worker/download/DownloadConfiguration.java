@@ -4,12 +4,25 @@ import io.backupsuite.worker.WorkerProperties;
 import io.backupsuite.worker.store.BlobStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
-import java.net.http.HttpClient;
+import java.net.UnknownHostException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Wires the HTTP downloader: one shared client (no automatic redirects), the allow-list and the idle watchdog. */
+/**
+ * Wires the HTTP downloader: one pooled blocking client (socket timeouts, no automatic redirects,
+ * retries or decompression, DNS through the allow-list), the allow-list and the reader threads.
+ */
 @Configuration(proxyBeanMethods = false)
 class DownloadConfiguration {
 
@@ -18,23 +31,69 @@ class DownloadConfiguration {
         return create(properties, store, registry);
     }
 
-    /** Builds the downloader outside Spring too (tests). */
+    /** Builds the downloader outside Spring too (tests, benchmarks). */
     static HttpDownloader create(WorkerProperties properties, BlobStore store, MeterRegistry registry) {
-        HttpClient client = HttpClient.newBuilder()
-                .connectTimeout(properties.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
-        SourcePolicy policy = new SourcePolicy(properties.allowedSourceHosts(), InetAddress::getAllByName);
+        return create(properties, store, registry, InetAddress::getAllByName);
+    }
+
+    static HttpDownloader create(
+            WorkerProperties properties, BlobStore store, MeterRegistry registry, SourcePolicy.HostResolver resolver) {
+        SourcePolicy policy = new SourcePolicy(properties.allowedSourceHosts(), resolver);
         var settings = new HttpDownloader.Settings(
-                properties.readIdleTimeout(),
-                properties.maxObjectSize().toBytes(),
-                properties.maxRedirects(),
-                (int) properties.bufferSize().toBytes());
-        var watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "download-watchdog");
+                properties.readIdleTimeout(), properties.maxObjectSize().toBytes(), (int) properties.bufferSize().toBytes());
+        var client = new SourceClient(httpClient(properties, policy), policy, properties.maxRedirects(), properties.readIdleTimeout());
+        return new HttpDownloader(client, policy, store, readers(), new DownloadMetrics(registry), settings);
+    }
+
+    private static CloseableHttpClient httpClient(WorkerProperties properties, SourcePolicy policy) {
+        Timeout connect = Timeout.of(properties.connectTimeout());
+        Timeout idle = Timeout.of(properties.readIdleTimeout());
+        var connections = PoolingHttpClientConnectionManagerBuilder.create()
+                .setDnsResolver(new PolicyDns(policy))
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(connect)
+                        .setSocketTimeout(idle) // every read of headers or body
+                        .setValidateAfterInactivity(TimeValue.ofSeconds(1))
+                        .build())
+                // every running transfer may hold a connection to the same host
+                .setMaxConnTotal(properties.concurrency())
+                .setMaxConnPerRoute(properties.concurrency())
+                .build();
+        return HttpClients.custom()
+                .setConnectionManager(connections)
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setConnectionRequestTimeout(connect)
+                        .setResponseTimeout(idle)
+                        .setRedirectsEnabled(false)
+                        .build())
+                .disableRedirectHandling() // followed by hand, each hop checked against the allow-list
+                .disableAutomaticRetries() // the next source is the retry; the dispatcher's delay queue the next
+                .disableContentCompression() // the SHA-256 is of the bytes as stored at the source
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .build();
+    }
+
+    private static ExecutorService readers() {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "download-reader-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        return new HttpDownloader(client, policy, store, watchdog, new DownloadMetrics(registry), settings);
+    }
+
+    /** The client's DNS: only allow-listed hosts, only acceptable addresses (no rebinding after the check). */
+    private record PolicyDns(SourcePolicy policy) implements DnsResolver {
+
+        @Override
+        public InetAddress[] resolve(String host) throws UnknownHostException {
+            return policy.addresses(host);
+        }
+
+        @Override
+        public String resolveCanonicalHostname(String host) throws UnknownHostException {
+            return host; // only used for Kerberos/SPNEGO, which sources never use
+        }
     }
 }

@@ -4,60 +4,67 @@ import io.backupsuite.worker.store.BlobStore;
 import io.backupsuite.worker.store.StagedBlob;
 import io.backupsuite.worker.store.StorageException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
-import java.util.Set;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The first {@link Downloader}: tries the sources in order, one pass each, streaming the body
- * through one fixed buffer into a {@link StagedBlob} that hashes as it writes. Size is checked as
- * bytes arrive (one byte too many aborts at once), SHA-256 at the end. Redirects are followed by
- * hand, a few hops at most and only to allow-listed hosts.
+ * The first {@link Downloader}: tries the sources in order, one pass each, streaming the body into a
+ * {@link StagedBlob} that hashes as it writes, with the network read running ahead on a second
+ * thread. Size is checked as bytes arrive (one byte too many aborts at once), SHA-256 at the end.
+ * A source that sends nothing for the read timeout fails the socket read itself: no watchdog.
  */
-final class HttpDownloader implements Downloader, AutoCloseable {
+final class HttpDownloader implements Downloader {
 
-    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+    /**
+     * Buffers per transfer: one being written, one being filled, two to absorb jitter on either
+     * side. More buys nothing measurable on loopback; memory is {@code BUFFERS × buffer-size}.
+     */
+    static final int BUFFERS = 4;
 
-    private final HttpClient client;
+    private final SourceClient client;
     private final SourcePolicy policy;
     private final BlobStore store;
-    private final ScheduledExecutorService watchdogs;
+    private final ExecutorService readers;
     private final DownloadMetrics metrics;
     private final Settings settings;
 
     /** Limits of one transfer. */
-    record Settings(Duration readIdleTimeout, long maxObjectSize, int maxRedirects, int bufferSize) {}
+    record Settings(Duration readIdleTimeout, long maxObjectSize, int bufferSize) {}
 
     HttpDownloader(
-            HttpClient client,
+            SourceClient client,
             SourcePolicy policy,
             BlobStore store,
-            ScheduledExecutorService watchdogs,
+            ExecutorService readers,
             DownloadMetrics metrics,
             Settings settings) {
         this.client = client;
         this.policy = policy;
         this.store = store;
-        this.watchdogs = watchdogs;
+        this.readers = readers;
         this.metrics = metrics;
         this.settings = settings;
     }
 
-    /** Stops the watchdog thread; running transfers end with their own timeouts. */
+    /** Closes the connection pool and the reader threads; call it once no transfer runs. */
     @Override
     public void close() {
-        watchdogs.shutdownNow();
+        readers.shutdownNow();
+        try {
+            client.close();
+        } catch (IOException ignored) {
+            // pooled connections are gone with the process anyway
+        }
+    }
+
+    /** Whether every reader thread has ended (after {@link #close()}); for tests. */
+    boolean awaitReaders(Duration timeout) throws InterruptedException {
+        return readers.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -110,76 +117,41 @@ final class HttpDownloader implements Downloader, AutoCloseable {
 
     private StagedBlob fetch(URI uri, String source, DownloadRequest request, ProgressListener progress)
             throws DownloadException {
-        URI current = uri;
-        for (int hop = 0; ; hop++) {
-            HttpResponse<InputStream> response = send(current, source);
-            int status = response.statusCode();
-            if (REDIRECTS.contains(status)) {
-                closeQuietly(response.body());
-                String location = response.headers().firstValue("Location").orElse(null);
-                if (location == null || hop >= settings.maxRedirects()) {
-                    throw DownloadException.status(source, "answered " + status + (location == null
-                            ? " without a Location"
-                            : " after " + hop + " redirects (limit " + settings.maxRedirects() + ")"));
-                }
-                current = policy.check(current.resolve(location).toString());
-                continue;
-            }
-            if (status != 200) {
-                closeQuietly(response.body());
-                throw DownloadException.status(source, "answered HTTP " + status);
-            }
-            OptionalLong declared = response.headers().firstValueAsLong("Content-Length");
-            if (declared.isPresent() && declared.getAsLong() != request.size()) {
-                closeQuietly(response.body());
-                throw DownloadException.sizeMismatch(source, request.size(), "Content-Length " + declared.getAsLong(), 0);
-            }
-            return stream(response.body(), source, request, progress);
+        SourceClient.Body body = client.open(uri, source);
+        if (body.declaredLength() >= 0 && body.declaredLength() != request.size()) {
+            body.abort();
+            body.close();
+            throw DownloadException.sizeMismatch(source, request.size(), "Content-Length " + body.declaredLength(), 0);
         }
+        return stream(body, source, request, progress);
     }
 
-    private HttpResponse<InputStream> send(URI uri, String source) throws DownloadException {
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .GET()
-                .timeout(settings.readIdleTimeout()) // until the response headers arrive
-                .build();
-        try {
-            return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpConnectTimeoutException e) {
-            throw DownloadException.timeout(source, "could not connect in time", 0);
-        } catch (HttpTimeoutException e) {
-            throw DownloadException.timeout(source, "no response within " + settings.readIdleTimeout().toMillis() + " ms", 0);
-        } catch (ConnectException e) {
-            throw DownloadException.unavailable(source, "connection refused", 0);
-        } catch (IOException e) {
-            throw DownloadException.unavailable(source, describe(e), 0);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw DownloadException.of(ErrorKind.INTERNAL, "worker is shutting down", 0);
-        }
-    }
-
-    private StagedBlob stream(InputStream body, String source, DownloadRequest request, ProgressListener progress)
+    /**
+     * Moves the body into a staged blob: the reader thread of a {@link ReadAhead} fills buffers from
+     * the network and hashes them while this thread writes them, in order. Whatever fails on either side,
+     * the finally block stops the reader, drops the connection and deletes the temp file.
+     */
+    private StagedBlob stream(SourceClient.Body body, String source, DownloadRequest request, ProgressListener progress)
             throws DownloadException {
         StagedBlob blob = stage(body);
-        byte[] buffer = new byte[settings.bufferSize()];
         long count = 0;
         boolean kept = false;
-        IdleWatchdog watchdog = new IdleWatchdog(watchdogs, settings.readIdleTimeout().toMillis(), body);
-        try (body) {
+        ReadAhead readAhead = ReadAhead.start(
+                body.stream(), request.size(), BUFFERS, settings.bufferSize(), (bytes, n) -> blob.hash(bytes, 0, n), body::abort, readers);
+        try {
             progress.onProgress(0, source);
-            int n;
-            while ((n = body.read(buffer)) >= 0) {
-                watchdog.touch();
-                if (count + n > request.size()) {
-                    throw DownloadException.sizeMismatch(source, request.size(), "more than " + request.size() + " bytes", count + n);
+            ReadAhead.Chunk chunk;
+            while ((chunk = readAhead.next()) != null) {
+                if (count + chunk.length() > request.size()) {
+                    throw DownloadException.sizeMismatch(
+                            source, request.size(), "more than " + request.size() + " bytes", count + chunk.length());
                 }
-                blob.write(buffer, 0, n);
-                count += n;
-                metrics.bytes(n);
+                blob.append(chunk.bytes(), 0, chunk.length()); // hashed by the reader already
+                readAhead.release(chunk);
+                count += chunk.length();
+                metrics.bytes(chunk.length());
                 progress.onProgress(count, source);
             }
-            watchdog.finish();
             if (count != request.size()) {
                 throw DownloadException.sizeMismatch(source, request.size(), count + " bytes", count);
             }
@@ -188,46 +160,40 @@ final class HttpDownloader implements Downloader, AutoCloseable {
             }
             kept = true;
             return blob;
+        } catch (SocketTimeoutException e) {
+            throw DownloadException.timeout(
+                    source, "sent nothing for " + settings.readIdleTimeout().toMillis() + " ms after " + count + " bytes", count);
         } catch (IOException e) {
-            watchdog.finish();
-            if (watchdog.fired()) {
-                throw DownloadException.timeout(
-                        source, "sent nothing for " + settings.readIdleTimeout().toMillis() + " ms after " + count + " bytes", count);
-            }
-            throw DownloadException.unavailable(source, "connection broke after " + count + " bytes (" + describe(e) + ")", count);
+            throw DownloadException.unavailable(
+                    source, "connection broke after " + count + " bytes (" + SourceClient.describe(e) + ")", count);
         } catch (StorageException e) {
-            watchdog.finish();
-            if (watchdog.fired()) { // the watchdog's interrupt may land in a file write
-                throw DownloadException.timeout(source, "sent nothing for " + settings.readIdleTimeout().toMillis() + " ms", count);
-            }
             throw DownloadException.of(ErrorKind.STORAGE, "cannot stage the object: " + e.getMessage(), count);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DownloadException.of(ErrorKind.INTERNAL, "worker is shutting down", count);
+        } catch (RuntimeException | DownloadException e) {
+            throw e;
+        } catch (Exception e) { // nothing else is thrown by the reader's hash hook; kept explicit
+            throw DownloadException.of(ErrorKind.INTERNAL, "transfer failed: " + e, count);
         } finally {
-            watchdog.finish();
+            if (!kept) {
+                body.abort(); // never drain the rest of a body we do not want
+            }
+            readAhead.close();
+            body.close();
             if (!kept) {
                 blob.close();
             }
         }
     }
 
-    private StagedBlob stage(InputStream body) throws DownloadException {
+    private StagedBlob stage(SourceClient.Body body) throws DownloadException {
         try {
             return store.stage();
         } catch (StorageException e) {
-            closeQuietly(body);
-            throw DownloadException.of(ErrorKind.STORAGE, e.getMessage(), 0);
-        }
-    }
-
-    private static String describe(IOException e) {
-        String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-    }
-
-    private static void closeQuietly(InputStream body) {
-        try {
+            body.abort();
             body.close();
-        } catch (IOException ignored) {
-            // the response is abandoned either way
+            throw DownloadException.of(ErrorKind.STORAGE, e.getMessage(), 0);
         }
     }
 }

@@ -15,9 +15,9 @@ import java.util.Set;
  * host resolves to is acceptable: link-local and cloud metadata addresses are always refused,
  * wildcard and multicast too, and loopback only when the host is listed exactly.
  *
- * <p>The HTTP client resolves the host again when it connects; a DNS answer that changes between
- * the two look-ups (rebinding) is not caught here. Pinning the resolved address is left to the
- * M2 fetcher, which owns the connection.
+ * <p>The HTTP client resolves hosts through {@link #addresses(String)}, which applies the same
+ * rules to the addresses it is about to connect to, so a DNS answer that changes between the
+ * check and the connection (rebinding) is refused too.
  */
 final class SourcePolicy {
 
@@ -62,24 +62,42 @@ final class SourcePolicy {
         if (uri.getHost() == null || uri.getRawUserInfo() != null) {
             throw DownloadException.notAllowed(source, "the URL needs a host and no user info");
         }
-        String host = normalise(uri.getHost());
+        try {
+            addresses(uri.getHost());
+        } catch (RefusedHostException e) {
+            throw DownloadException.notAllowed(source, e.getMessage());
+        } catch (UnknownHostException e) {
+            throw DownloadException.unavailable(source, "host " + normalise(uri.getHost()) + " does not resolve", 0);
+        }
+        return uri;
+    }
+
+    /**
+     * Resolves an allow-listed host to addresses that may be fetched; the HTTP client's DNS look-up.
+     * Throws {@link RefusedHostException} for a host or address the rules refuse.
+     */
+    InetAddress[] addresses(String rawHost) throws UnknownHostException {
+        String host = normalise(rawHost);
         boolean listedExactly = exact.contains(host);
         if (!listedExactly && suffixes.stream().noneMatch(host::endsWith)) {
-            throw DownloadException.notAllowed(source, "host " + host + " is not on the allow-list");
+            throw new RefusedHostException("host " + host + " is not on the allow-list");
         }
-        InetAddress[] addresses;
-        try {
-            addresses = resolver.resolve(host);
-        } catch (UnknownHostException e) {
-            throw DownloadException.unavailable(source, "host " + host + " does not resolve", 0);
-        }
+        InetAddress[] addresses = resolver.resolve(host);
         for (InetAddress address : addresses) {
             String refusal = refusal(address, listedExactly);
             if (refusal != null) {
-                throw DownloadException.notAllowed(source, host + " resolves to " + refusal);
+                throw new RefusedHostException(host + " resolves to " + refusal);
             }
         }
-        return uri;
+        return addresses;
+    }
+
+    /** A host or address the allow-list refuses; an {@link UnknownHostException} so a DNS hook may throw it. */
+    static final class RefusedHostException extends UnknownHostException {
+
+        RefusedHostException(String why) {
+            super(why);
+        }
     }
 
     private static String refusal(InetAddress address, boolean listedExactly) {

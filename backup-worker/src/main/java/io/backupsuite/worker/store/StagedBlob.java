@@ -12,7 +12,8 @@ import java.util.HexFormat;
 /**
  * Bytes of one transfer on their way into the store: written to a temp file and hashed as they
  * arrive. Nothing here is visible as a blob until {@link #commit()}; {@link #close()} deletes the
- * temp file unless it was committed. Not thread-safe: one transfer, one thread.
+ * temp file unless it was committed. Not thread-safe; one transfer may split {@link #hash} and
+ * {@link #append} across two threads as described there.
  */
 public final class StagedBlob implements AutoCloseable {
 
@@ -21,6 +22,7 @@ public final class StagedBlob implements AutoCloseable {
     private final FileChannel channel;
     private final MessageDigest digest;
     private long size;
+    private long hashed;
     private String sha256;
     private boolean closed;
 
@@ -35,11 +37,31 @@ public final class StagedBlob implements AutoCloseable {
         }
     }
 
+    /** Hashes and writes bytes. */
     public void write(byte[] bytes, int offset, int length) throws StorageException {
-        if (sha256 != null || closed) {
+        hash(bytes, offset, length);
+        append(bytes, offset, length);
+    }
+
+    /**
+     * First half of {@link #write}: feeds bytes to the SHA-256. A transfer may hash on one thread
+     * and {@link #append} on another, each in the order of the bytes, if the hashing thread hands
+     * each buffer over only after hashing it; commit refuses a blob whose hashed and written byte
+     * counts differ.
+     */
+    public void hash(byte[] bytes, int offset, int length) throws StorageException {
+        if (sha256 != null) {
             throw StorageException.state("staged blob is already finished");
         }
         digest.update(bytes, offset, length);
+        hashed += length;
+    }
+
+    /** Second half of {@link #write}: appends bytes to the temp file. */
+    public void append(byte[] bytes, int offset, int length) throws StorageException {
+        if (sha256 != null || closed) {
+            throw StorageException.state("staged blob is already finished");
+        }
         ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
         try {
             while (buffer.hasRemaining()) {
@@ -68,6 +90,10 @@ public final class StagedBlob implements AutoCloseable {
     public StoredBlob commit() throws StorageException {
         if (closed) {
             throw StorageException.state("staged blob is already closed");
+        }
+        if (hashed != size) {
+            close();
+            throw StorageException.state("hashed " + hashed + " bytes but wrote " + size);
         }
         try {
             return store.publish(file, channel, sha256(), size);

@@ -2,6 +2,7 @@ package io.backupsuite.worker.download;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.backupsuite.worker.TestSource.Behaviour;
 import io.backupsuite.worker.TestSource;
@@ -10,11 +11,13 @@ import io.backupsuite.worker.store.BlobStore;
 import io.backupsuite.worker.store.StagedBlob;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,9 +46,19 @@ class HttpDownloaderIntegrationTests {
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws InterruptedException {
+        await().atMost(Duration.ofMillis(300)).untilAsserted(() -> assertThat(readersAtWork()).isEmpty());
         downloader.close();
+        assertThat(downloader.awaitReaders(Duration.ofSeconds(1))).isTrue();
         source.close();
+    }
+
+    /** Threads still inside a transfer's read-ahead: none may outlive its transfer. */
+    static List<String> readersAtWork() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> Stream.of(e.getValue()).anyMatch(f -> f.getClassName().equals(ReadAhead.class.getName())))
+                .map(e -> e.getKey().getName())
+                .toList();
     }
 
     static WorkerProperties properties(List<String> allowed) {
@@ -106,7 +119,8 @@ class HttpDownloaderIntegrationTests {
                 .hasMessageContaining(url);
         assertThat(store.contains(TestSource.sha256(content))).isFalse();
         assertThat(tempFiles()).isEmpty();
-        assertThat(Thread.interrupted()).as("no interrupt leaks out of the idle watchdog").isFalse();
+        assertThat(Thread.interrupted()).as("no interrupt leaks out of the transfer").isFalse();
+        assertThat(readersAtWork()).as("the reader stopped with the transfer").isEmpty();
     }
 
     @Test
@@ -124,6 +138,56 @@ class HttpDownloaderIntegrationTests {
                 .isInstanceOfSatisfying(DownloadException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.SOURCE_NOT_ALLOWED))
                 .hasMessageContaining("localhost");
         assertThat(source.requests()).isEqualTo(1);
+    }
+
+    @Test
+    void refusesAHostWhoseAddressChangesBetweenTheCheckAndTheConnection() {
+        downloader.close();
+        AtomicInteger lookups = new AtomicInteger();
+        downloader = DownloadConfiguration.create(properties(List.of("source.test")), store, new SimpleMeterRegistry(),
+                host -> new InetAddress[] {InetAddress.getByName(lookups.incrementAndGet() == 1 ? "10.1.2.3" : "169.254.169.254")});
+        String url = "http://source.test:" + source.port() + "/ok/x";
+        assertThatThrownBy(() -> downloader.download(request(url), ProgressListener.NONE))
+                .isInstanceOfSatisfying(DownloadException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.SOURCE_NOT_ALLOWED))
+                .hasMessageContaining("at connect time");
+        assertThat(lookups).hasValue(2);
+    }
+
+    @Test
+    void aFailureOnTheWritingSideStopsTheReaderAndLeavesNothingBehind() throws IOException {
+        byte[] big = new byte[4 << 20];
+        new Random(7).nextBytes(big);
+        String url = source.serve("big", big, Behaviour.OK);
+        var request = new DownloadRequest("k", big.length, TestSource.sha256(big), List.of(url));
+        assertThatThrownBy(() -> downloader.download(request, (n, s) -> {
+                    if (n > 100_000) {
+                        throw new IllegalStateException("listener failed");
+                    }
+                }))
+                .hasMessage("listener failed");
+        assertThat(readersAtWork()).isEmpty();
+        assertThat(tempFiles()).isEmpty();
+    }
+
+    @Test
+    void streamsABodyMuchLargerThanItsBuffers() throws Exception {
+        byte[] big = new byte[3_000_001]; // not a multiple of the buffer size
+        new Random(9).nextBytes(big);
+        var request = new DownloadRequest("k", big.length, TestSource.sha256(big), List.of(source.serve("big", big, Behaviour.OK)));
+        try (StagedBlob staged = downloader.download(request, ProgressListener.NONE)) {
+            staged.commit();
+        }
+        assertThat(Files.readAllBytes(store.path(TestSource.sha256(big)).orElseThrow())).isEqualTo(big);
+    }
+
+    @Test
+    void reusesTheConnectionForTheNextObject() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            try (StagedBlob staged = downloader.download(request(source.serve("a", content, Behaviour.OK)), ProgressListener.NONE)) {
+                assertThat(staged.sha256()).isEqualTo(TestSource.sha256(content));
+            }
+        }
+        assertThat(source.connections()).isEqualTo(1);
     }
 
     @Test

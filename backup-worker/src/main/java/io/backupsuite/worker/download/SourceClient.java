@@ -1,0 +1,138 @@
+package io.backupsuite.worker.download;
+
+import io.backupsuite.worker.download.SourcePolicy.RefusedHostException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Set;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+
+/**
+ * Opens the body of a source URL over the shared blocking HTTP client: follows redirects by hand
+ * (each target re-checked against the allow-list, a few hops at most) and classifies what goes wrong
+ * before the body. The client resolves hosts through the allow-list, so the connection only goes to
+ * addresses that passed it.
+ */
+final class SourceClient implements AutoCloseable {
+
+    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+
+    private final CloseableHttpClient client;
+    private final SourcePolicy policy;
+    private final int maxRedirects;
+    private final Duration readIdleTimeout;
+
+    SourceClient(CloseableHttpClient client, SourcePolicy policy, int maxRedirects, Duration readIdleTimeout) {
+        this.client = client;
+        this.policy = policy;
+        this.maxRedirects = maxRedirects;
+        this.readIdleTimeout = readIdleTimeout;
+    }
+
+    /** A 200 response whose body is still to be read. Close it; {@link #abort()} may be called from any thread. */
+    record Body(HttpGet request, CloseableHttpResponse response, InputStream stream, long declaredLength)
+            implements AutoCloseable {
+
+        /** Drops the connection at once; a read blocked on it fails. */
+        void abort() {
+            request.cancel();
+        }
+
+        /** Keeps the connection for reuse if the body was read to its end, drops it otherwise. */
+        @Override
+        public void close() {
+            try {
+                response.close();
+            } catch (IOException ignored) {
+                // the connection is discarded either way
+            }
+        }
+    }
+
+    /** Opens {@code source} (already checked against the allow-list as {@code uri}). */
+    Body open(URI uri, String source) throws DownloadException {
+        URI current = uri;
+        for (int hop = 0; ; hop++) {
+            HttpGet request = new HttpGet(current);
+            CloseableHttpResponse response = send(request, source);
+            int status = response.getCode();
+            if (status == 200) {
+                HttpEntity entity = response.getEntity();
+                if (entity == null) {
+                    discard(request, response);
+                    throw DownloadException.status(source, "answered 200 without a body");
+                }
+                return new Body(request, response, content(entity, request, response, source), entity.getContentLength());
+            }
+            discard(request, response);
+            if (!REDIRECTS.contains(status)) {
+                throw DownloadException.status(source, "answered HTTP " + status);
+            }
+            Header location = response.getFirstHeader("Location");
+            if (location == null || hop >= maxRedirects) {
+                throw DownloadException.status(source, "answered " + status + (location == null
+                        ? " without a Location"
+                        : " after " + hop + " redirects (limit " + maxRedirects + ")"));
+            }
+            current = policy.check(current.resolve(location.getValue()).toString());
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        client.close();
+    }
+
+    @SuppressWarnings("deprecation") // execute(request) hands back the open response, which is what streaming needs
+    private CloseableHttpResponse send(HttpGet request, String source) throws DownloadException {
+        try {
+            return client.execute(request);
+        } catch (RefusedHostException e) {
+            throw DownloadException.notAllowed(source, e.getMessage() + " (at connect time)");
+        } catch (UnknownHostException e) {
+            throw DownloadException.unavailable(source, "host does not resolve", 0);
+        } catch (ConnectTimeoutException e) {
+            throw DownloadException.timeout(source, "could not connect in time", 0);
+        } catch (InterruptedIOException e) {
+            throw DownloadException.timeout(source, "no response within " + readIdleTimeout.toMillis() + " ms", 0);
+        } catch (ConnectException e) {
+            throw DownloadException.unavailable(source, "connection refused", 0);
+        } catch (IOException e) {
+            throw DownloadException.unavailable(source, describe(e), 0);
+        }
+    }
+
+    private static InputStream content(HttpEntity entity, HttpGet request, CloseableHttpResponse response, String source)
+            throws DownloadException {
+        try {
+            return entity.getContent();
+        } catch (IOException e) {
+            discard(request, response);
+            throw DownloadException.unavailable(source, describe(e), 0);
+        }
+    }
+
+    /** Drops an unwanted response without reading its body (closing alone would drain it). */
+    private static void discard(HttpGet request, CloseableHttpResponse response) {
+        request.cancel();
+        try {
+            response.close();
+        } catch (IOException ignored) {
+            // dropped either way
+        }
+    }
+
+    static String describe(IOException e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}
