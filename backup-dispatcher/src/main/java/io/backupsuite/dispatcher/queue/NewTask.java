@@ -8,7 +8,8 @@ import java.util.Objects;
  * @param objectKey the upload service's key of the object
  * @param sha256 lowercase hex SHA-256 of the content
  * @param size size in bytes
- * @param notificationJson the normalised notification as JSON, handed to workers with every attempt
+ * @param notificationJson the normalised notification as JSON, handed to workers with every attempt; it must carry the same
+ *     objectKey, sha256 and size: the queue stores only the notification and reads them from it
  */
 public record NewTask(String objectKey, String sha256, long size, String notificationJson) {
 

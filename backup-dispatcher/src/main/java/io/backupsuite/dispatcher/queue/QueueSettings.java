@@ -39,6 +39,15 @@ public record QueueSettings(
         return new QueueSettings(namespace, Duration.ofSeconds(10), 5, 5000, Duration.ofDays(7), 1000);
     }
 
+    /**
+     * How many expired leases of attempts that never reported progress a task may have (per budget)
+     * before further ones count as failed attempts: generous, but finite, so that a task whose
+     * workers die before they can report does not circulate for ever.
+     */
+    public int maxUnstartedExpiries() {
+        return (int) Math.min(Integer.MAX_VALUE, 10L * maxAttempts);
+    }
+
     public QueueSettings withLease(Duration lease) {
         return new QueueSettings(namespace, lease, maxAttempts, maxInFlight, doneRetention, promoteBatchSize);
     }

@@ -78,22 +78,24 @@ public final class TaskQueue {
         if (tasks.isEmpty()) {
             return List.of();
         }
-        List<String> args = args(1 + tasks.size() * 5);
+        // objectKey, sha256 and size travel inside the notification: fewer arguments, smaller hashes
+        List<String> ids = new ArrayList<>(tasks.size());
+        List<String> args = args(1 + tasks.size() * 2);
         args.add(Integer.toString(tasks.size()));
         for (NewTask task : tasks) {
-            args.add(task.taskId());
-            args.add(task.objectKey());
-            args.add(task.sha256());
-            args.add(Long.toString(task.size()));
+            String id = task.taskId();
+            ids.add(id);
+            args.add(id);
             args.add(task.notificationJson());
         }
         List<Object> out = run(ENQUEUE, args);
         List<EnqueueResult> results = new ArrayList<>(tasks.size());
         int created = 0;
-        for (int i = 1; i < out.size(); i += 3) {
-            boolean isNew = num(out.get(i + 2)) == 1;
+        for (int i = 0; i < tasks.size(); i++) {
+            String answer = (String) out.get(i + 1);
+            boolean isNew = answer.equals("CREATED");
             created += isNew ? 1 : 0;
-            results.add(new EnqueueResult((String) out.get(i), TaskStatus.valueOf((String) out.get(i + 1)), isNew));
+            results.add(new EnqueueResult(ids.get(i), isNew ? TaskStatus.PENDING : TaskStatus.valueOf(answer), isNew));
         }
         metrics.outcome("accepted", created);
         metrics.outcome("duplicate", results.size() - created);
@@ -107,39 +109,48 @@ public final class TaskQueue {
     public Claim claim(int maxCount) {
         byte[] nonce = new byte[8];
         RANDOM.nextBytes(nonce);
+        String nonceHex = HexFormat.of().formatHex(nonce);
         List<String> args = args(4);
         args.add(Integer.toString(maxCount));
         args.add(Integer.toString(settings.maxInFlight()));
         args.add(Long.toString(settings.leaseDuration().toMillis()));
-        args.add(HexFormat.of().formatHex(nonce));
+        args.add(nonceHex);
         List<Object> out = run(CLAIM, args);
-        List<ClaimedTask> tasks = new ArrayList<>((out.size() - 1) / 6);
-        for (int i = 1; i < out.size(); i += 6) {
+        List<ClaimedTask> tasks = new ArrayList<>((out.size() - 1) / 5);
+        for (int i = 1; i < out.size(); i += 5) {
+            int attempt = (int) num(out.get(i + 1));
             tasks.add(new ClaimedTask(
                     (String) out.get(i),
-                    (String) out.get(i + 1),
-                    (int) num(out.get(i + 2)),
-                    (String) out.get(i + 3),
-                    num(out.get(i + 4)),
-                    num(out.get(i + 5))));
+                    attempt + "-" + nonceHex, // as claim.lua builds it
+                    attempt,
+                    (String) out.get(i + 2),
+                    num(out.get(i + 3)),
+                    num(out.get(i + 4))));
         }
         return new Claim(num(out.get(0)), settings.leaseDuration().toMillis(), tasks);
     }
 
-    /** Moves expired leases back to pending (or to dead) and due retries to pending. */
+    /**
+     * Moves expired leases back to pending (or to dead) and due retries to pending. An expired
+     * lease of an attempt that never reported progress does not use up an attempt, up to {@link
+     * QueueSettings#maxUnstartedExpiries()} times.
+     */
     public Promotion promoteDue() {
-        List<String> args = args(2);
+        List<String> args = args(3);
         args.add(Integer.toString(settings.maxAttempts()));
         args.add(Integer.toString(settings.promoteBatchSize()));
+        args.add(Integer.toString(settings.maxUnstartedExpiries()));
         List<Object> out = run(PROMOTE, args);
         int requeued = (int) num(out.get(1));
         int dead = (int) num(out.get(2));
         int promoted = (int) num(out.get(3));
+        int unstarted = (int) num(out.get(5));
         metrics.outcome("expired", requeued + dead);
         metrics.outcome("dead", dead);
-        metrics.retry("lease-expired", requeued);
+        metrics.retry("lease-expired", requeued - unstarted);
+        metrics.retry("lease-expired-unstarted", unstarted);
         boolean limitReached = Math.max(requeued + dead, promoted) >= settings.promoteBatchSize();
-        return new Promotion(num(out.get(0)), requeued, dead, promoted, num(out.get(4)), limitReached);
+        return new Promotion(num(out.get(0)), requeued, unstarted, dead, promoted, num(out.get(4)), limitReached);
     }
 
     /** Applies a batch of attempt outcomes in one script call; stale tokens are reported, not applied. */
@@ -147,24 +158,25 @@ public final class TaskQueue {
         if (completions.isEmpty()) {
             return List.of();
         }
-        List<String> args = args(3 + completions.size() * 5);
+        List<String> args = args(3 + completions.size() * 3);
         args.add(Integer.toString(settings.maxAttempts()));
         args.add(Long.toString(settings.doneRetention().toSeconds()));
         args.add(Integer.toString(completions.size()));
         for (Completion c : completions) {
             args.add(c.taskId());
             args.add(c.attemptToken());
-            args.add(c.succeeded() ? "1" : "0");
-            args.add(c.error() == null ? "failed" : c.error());
-            args.add(Long.toString(Math.max(0, c.retryDelay().toMillis())));
+            args.add(c.succeeded()
+                    ? ""
+                    : Math.max(0, c.retryDelay().toMillis()) + ":" + (c.error() == null ? "failed" : c.error()));
         }
         List<Object> out = run(COMPLETE, args);
         long now = num(out.get(0));
         List<CompletionResult> results = new ArrayList<>(completions.size());
-        for (int i = 1; i < out.size(); i += 4) {
-            var outcome = CompletionResult.Outcome.valueOf((String) out.get(i + 1));
+        for (int k = 0; k < completions.size(); k++) {
+            int i = 1 + k * 3;
+            var outcome = CompletionResult.Outcome.valueOf((String) out.get(i));
             var result = new CompletionResult(
-                    (String) out.get(i), outcome, (int) num(out.get(i + 2)), num(out.get(i + 3)), now);
+                    completions.get(k).taskId(), outcome, (int) num(out.get(i + 1)), num(out.get(i + 2)), now);
             results.add(result);
             record(result);
         }

@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * @param size expected size
  * @param status current status
  * @param attempts attempts in the current budget
+ * @param unstartedExpiries leases in the current budget that expired before the worker started the
+ *     attempt; they do not count as attempts
  * @param lastError the latest failure reason, if any
  * @param errors the failure reason of every attempt, oldest first
  * @param progress the latest progress report, if any
@@ -27,6 +29,7 @@ public record TaskView(
         long size,
         TaskStatus status,
         int attempts,
+        int unstartedExpiries,
         @Nullable String lastError,
         List<String> errors,
         @Nullable Progress progress,

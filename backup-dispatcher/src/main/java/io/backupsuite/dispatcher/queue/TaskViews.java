@@ -1,12 +1,18 @@
 package io.backupsuite.dispatcher.queue;
 
+import io.backupsuite.common.wire.UploadNotification;
+import io.backupsuite.common.wire.WireCodec;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** Turns the replies of {@code read.lua} into {@link TaskView}s. */
 final class TaskViews {
+
+    private static final WireCodec CODEC = new WireCodec();
 
     private TaskViews() {}
 
@@ -27,25 +33,50 @@ final class TaskViews {
     }
 
     private static TaskView view(String id, Map<String, String> h, List<String> errors) {
+        String notification = h.getOrDefault("notification", "{}");
+        Identity identity = identity(h, notification);
+        long createdAt = number(h, "createdAt");
+        // the hot path writes no updatedAt when the task is created or finished: createdAt and
+        // doneAt are the times of those changes
+        long updatedAt = Math.max(createdAt, Math.max(number(h, "updatedAt"), number(h, "doneAt")));
         TaskView.Progress progress = h.containsKey("bytesDone")
                 ? new TaskView.Progress(
                         number(h, "bytesDone"), number(h, "totalBytes"), h.getOrDefault("source", ""), h.getOrDefault("workerId", ""))
                 : null;
         return new TaskView(
                 id,
-                h.getOrDefault("objectKey", ""),
-                h.getOrDefault("sha256", ""),
-                number(h, "size"),
+                identity.objectKey(),
+                identity.sha256(),
+                identity.size(),
                 TaskStatus.valueOf(h.getOrDefault("status", "PENDING")),
                 (int) number(h, "attempts"),
+                (int) number(h, "unstarted"),
                 h.get("lastError"),
                 errors,
                 progress,
-                number(h, "createdAt"),
-                number(h, "updatedAt"),
+                createdAt,
+                updatedAt,
                 h.containsKey("doneAt") ? number(h, "doneAt") : null,
-                h.getOrDefault("notification", "{}"));
+                notification);
     }
+
+    /** What the task is about; tasks created before the hash slimmed down store it in fields. */
+    private static Identity identity(Map<String, String> h, String notification) {
+        if (h.containsKey("objectKey")) {
+            return new Identity(h.get("objectKey"), h.getOrDefault("sha256", ""), number(h, "size"));
+        }
+        try {
+            UploadNotification n = CODEC.decode(notification.getBytes(StandardCharsets.UTF_8), UploadNotification.class);
+            return new Identity(
+                    Objects.requireNonNullElse(n.objectKey(), ""),
+                    Objects.requireNonNullElse(n.sha256(), ""),
+                    Objects.requireNonNullElse(n.size(), 0L));
+        } catch (WireCodec.MalformedMessageException e) {
+            return new Identity("", "", 0); // not written by enqueue.lua: nothing better to show
+        }
+    }
+
+    private record Identity(String objectKey, String sha256, long size) {}
 
     private static long number(Map<String, String> h, String field) {
         String value = h.get(field);

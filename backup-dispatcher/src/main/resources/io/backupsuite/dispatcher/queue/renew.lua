@@ -1,4 +1,6 @@
 -- Batch lease renewal with progress. Only the current attempt of a WORKING task is renewed.
+-- A progress report also marks the attempt as started (startedToken = its token): promote.lua
+-- counts the expired lease of a started attempt as a failed attempt, of an unstarted one not.
 -- KEYS: pending, working, delay, dead
 -- ARGV: taskPrefix, errorsPrefix, wakeChannel, leaseMs, n,
 --       then n x (id, token, bytesDone, totalBytes, source, workerId)
@@ -16,7 +18,7 @@ for i = 0, tonumber(ARGV[5]) - 1 do
   if f[1] == ARGV[b + 1] and f[2] == 'WORKING' then
     redis.call('ZADD', KEYS[2], 'XX', deadline, id)
     redis.call('HSET', key, 'bytesDone', ARGV[b + 2], 'totalBytes', ARGV[b + 3], 'source', ARGV[b + 4],
-      'workerId', ARGV[b + 5], 'updatedAt', now)
+      'workerId', ARGV[b + 5], 'updatedAt', now, 'startedToken', f[1])
     out[#out + 1] = 1
   else
     out[#out + 1] = 0

@@ -1,4 +1,4 @@
--- Operator retry: DEAD -> pending with a fresh attempt budget; the error history stays.
+-- Operator retry: DEAD -> pending with a fresh attempt budget (and unstarted allowance); the error history stays.
 -- KEYS: pending, working, delay, dead
 -- ARGV: taskPrefix, errorsPrefix, wakeChannel, id
 -- Returns: now, RETRIED | NOT_FOUND | <current status>
@@ -15,7 +15,7 @@ if status ~= 'DEAD' then
   return {now, status}
 end
 redis.call('LREM', KEYS[4], 1, id)
-redis.call('HDEL', key, 'token')
+redis.call('HDEL', key, 'token', 'unstarted')
 redis.call('HSET', key, 'status', 'PENDING', 'attempts', 0, 'updatedAt', now, 'queuedAt', now)
 redis.call('RPUSH', KEYS[1], id)
 redis.call('PUBLISH', ARGV[3], 'retried')

@@ -58,7 +58,14 @@ class TaskQueueIntegrationTests {
 
         var result = queue.complete(List.of(Completion.succeeded(claimed.taskId(), claimed.attemptToken()))).get(0);
         assertThat(result.outcome()).isEqualTo(CompletionResult.Outcome.DONE);
-        assertThat(view(claimed.taskId()).status()).isEqualTo(TaskStatus.DONE);
+        TaskView done = view(claimed.taskId());
+        assertThat(done.status()).isEqualTo(TaskStatus.DONE);
+        // read from the stored notification, not from fields of their own
+        assertThat(done).extracting(TaskView::objectKey, TaskView::sha256, TaskView::size)
+                .containsExactly("a/1", task("a/1").sha256(), 4L);
+        assertThat(done.doneAtMillis()).isEqualTo(result.serverTimeMillis());
+        assertThat(done.updatedAtMillis()).isEqualTo(done.doneAtMillis());
+        assertThat(done.createdAtMillis()).isLessThanOrEqualTo(done.doneAtMillis());
         assertThat(queue.stats()).isEqualTo(new QueueStats(0, 0, 0, 0, 0));
         assertThat(redis.getExpire("{" + namespace + "}:task:" + claimed.taskId())).isBetween(6L * 86400, 7L * 86400);
     }
@@ -77,35 +84,113 @@ class TaskQueueIntegrationTests {
         assertThat(queue.stats().pending()).isEqualTo(1);
     }
 
+    /** Reports progress for the attempt, as a worker does when it starts it. */
+    private void start(ClaimedTask attempt) {
+        assertThat(queue.renew(List.of(new Renewal(attempt.taskId(), attempt.attemptToken(), 0, 4, "s", "w")))).containsExactly(true);
+    }
+
+    private void expire() {
+        await().atMost(Duration.ofSeconds(5)).until(() -> queue.promoteDue().requeued() == 1);
+    }
+
     @Test
     void aStaleTokenCannotCloseAReleasedTask() {
         queue = new TaskQueue(redis, QueueSettings.defaults(namespace).withLease(Duration.ofMillis(100)));
         String id = queue.enqueue(List.of(task("slow"))).get(0).taskId();
         ClaimedTask first = claimOne();
-        await().atMost(Duration.ofSeconds(5)).until(() -> queue.promoteDue().requeued() == 1);
+        expire(); // never started: the same attempt number comes again, under a new token
         ClaimedTask second = claimOne();
-        assertThat(second.attempt()).isEqualTo(2);
+        assertThat(second.attempt()).isEqualTo(1);
+        assertThat(second.attemptToken()).isNotEqualTo(first.attemptToken());
+        start(second);
+        expire();
+        ClaimedTask third = claimOne();
+        assertThat(third.attempt()).isEqualTo(2);
 
-        var late = queue.complete(List.of(Completion.succeeded(id, first.attemptToken()))).get(0);
-        assertThat(late.outcome()).isEqualTo(CompletionResult.Outcome.STALE);
-        assertThat(queue.renew(List.of(new Renewal(id, first.attemptToken(), 1, 4, "s", "w")))).containsExactly(false);
+        for (ClaimedTask stale : List.of(first, second)) {
+            var late = queue.complete(List.of(Completion.succeeded(id, stale.attemptToken()))).get(0);
+            assertThat(late.outcome()).isEqualTo(CompletionResult.Outcome.STALE);
+            assertThat(queue.renew(List.of(new Renewal(id, stale.attemptToken(), 1, 4, "s", "w")))).containsExactly(false);
+        }
         assertThat(view(id).status()).isEqualTo(TaskStatus.WORKING);
 
-        var current = queue.complete(List.of(Completion.succeeded(id, second.attemptToken()))).get(0);
+        var current = queue.complete(List.of(Completion.succeeded(id, third.attemptToken()))).get(0);
         assertThat(current.outcome()).isEqualTo(CompletionResult.Outcome.DONE);
     }
 
     @Test
-    void anExpiredLeaseIsRedeliveredWithTheReasonRecorded() {
+    void anExpiredLeaseOfAStartedAttemptIsRedeliveredAndCountsAsAnAttempt() {
         queue = new TaskQueue(redis, QueueSettings.defaults(namespace).withLease(Duration.ofMillis(200)));
         String id = queue.enqueue(List.of(task("expire"))).get(0).taskId();
-        claimOne();
+        start(claimOne());
         assertThat(queue.promoteDue().requeued()).isZero();
         await().atMost(Duration.ofSeconds(5)).until(() -> queue.promoteDue().requeued() == 1);
         TaskView view = view(id);
         assertThat(view.status()).isEqualTo(TaskStatus.PENDING);
+        assertThat(view.attempts()).isEqualTo(1);
         assertThat(view.errors()).containsExactly("attempt 1: lease expired");
         assertThat(claimOne().attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void startedAttemptsWhoseLeasesExpireUseUpTheBudget() {
+        queue = new TaskQueue(redis, QueueSettings.defaults(namespace).withLease(Duration.ofMillis(100)).withMaxAttempts(2));
+        String id = queue.enqueue(List.of(task("crashing"))).get(0).taskId();
+        start(claimOne());
+        expire();
+        claimOne(); // lost before it started: does not count
+        expire();
+        start(claimOne());
+        await().atMost(Duration.ofSeconds(5)).until(() -> queue.promoteDue().dead() == 1);
+        TaskView dead = view(id);
+        assertThat(dead.status()).isEqualTo(TaskStatus.DEAD);
+        assertThat(dead.attempts()).isEqualTo(2);
+        assertThat(dead.unstartedExpiries()).isEqualTo(1);
+        assertThat(dead.errors()).containsExactly("attempt 1: lease expired", "attempt 2: lease expired");
+    }
+
+    @Test
+    void leasesThatExpireBeforeTheAttemptStartedDoNotUseUpTheBudget() {
+        queue = new TaskQueue(redis, QueueSettings.defaults(namespace).withLease(Duration.ofMillis(100)).withMaxAttempts(2));
+        String id = queue.enqueue(List.of(task("backlogged"))).get(0).taskId();
+        for (int i = 1; i <= 5; i++) {
+            ClaimedTask claimed = claimOne();
+            assertThat(claimed.attempt()).isEqualTo(1);
+            Promotion promotion = await().atMost(Duration.ofSeconds(5)).until(queue::promoteDue, p -> p.requeued() == 1);
+            assertThat(promotion.unstarted()).isEqualTo(1);
+            assertThat(promotion.dead()).isZero();
+            TaskView view = view(id);
+            assertThat(view.status()).isEqualTo(TaskStatus.PENDING);
+            assertThat(view.attempts()).isZero();
+            assertThat(view.unstartedExpiries()).isEqualTo(i);
+            assertThat(view.errors()).isEmpty();
+            assertThat(view.lastError()).isNull();
+        }
+        ClaimedTask claimed = claimOne();
+        start(claimed);
+        assertThat(queue.complete(List.of(Completion.succeeded(id, claimed.attemptToken()))).get(0).outcome())
+                .isEqualTo(CompletionResult.Outcome.DONE);
+    }
+
+    @Test
+    void unstartedExpiriesCountAsFailuresOnceTheirAllowanceIsUsedUp() {
+        queue = new TaskQueue(redis, QueueSettings.defaults(namespace).withLease(Duration.ofMillis(50)).withMaxAttempts(1));
+        assertThat(queue.settings().maxUnstartedExpiries()).isEqualTo(10);
+        String id = queue.enqueue(List.of(task("kills-workers"))).get(0).taskId();
+        for (int i = 0; i < 10; i++) {
+            claimOne();
+            expire();
+        }
+        claimOne();
+        await().atMost(Duration.ofSeconds(5)).until(() -> queue.promoteDue().dead() == 1);
+        TaskView dead = view(id);
+        assertThat(dead.status()).isEqualTo(TaskStatus.DEAD);
+        assertThat(dead.unstartedExpiries()).isEqualTo(10);
+        assertThat(dead.errors()).containsExactly("attempt 1: lease expired before the attempt started (after 10 such expiries)");
+
+        assertThat(queue.retry(id).outcome()).isEqualTo(RetryResult.Outcome.RETRIED);
+        assertThat(view(id).unstartedExpiries()).isZero();
+        assertThat(claimOne().attempt()).isEqualTo(1);
     }
 
     @Test

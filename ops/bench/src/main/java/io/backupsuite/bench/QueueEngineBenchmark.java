@@ -37,6 +37,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 public final class QueueEngineBenchmark {
 
     private static final Pattern RPS = Pattern.compile("SET: ([0-9.]+) requests per second");
+    private static final Pattern COMMAND_STATS = Pattern.compile("calls=([0-9]+),usec=([0-9]+)");
 
     private QueueEngineBenchmark() {}
 
@@ -52,7 +53,11 @@ public final class QueueEngineBenchmark {
             connections.afterPropertiesSet();
             connections.start();
             run(connections, "warmup", Math.min(tasks, 20_000), batch, pipelines);
+            try (var c = connections.getConnection()) {
+                c.serverCommands().resetConfigStats();
+            }
             double rate = run(connections, "bench", tasks, batch, pipelines);
+            printCommandStats(connections, tasks);
             connections.stop();
 
             Double plain = redisBenchmark(redis.port(), 1);
@@ -110,6 +115,28 @@ public final class QueueEngineBenchmark {
         System.out.printf("%s: %d lifecycles (enqueue -> claim -> ack) in %.2f s with batch %d and %d pipelines: %.0f/s; stale=%d, queues now %s%n",
                 namespace, done.get(), seconds, batch, pipelines, rate, stale.get(), queue.stats());
         return rate;
+    }
+
+    /** Where redis-server spent its time during the measured run, per lifecycle. */
+    private static void printCommandStats(LettuceConnectionFactory connections, int lifecycles) {
+        try (var c = connections.getConnection()) {
+            var stats = c.serverCommands().info("commandstats");
+            double total = 0;
+            List<String> lines = new ArrayList<>();
+            for (String name : stats.stringPropertyNames().stream().sorted().toList()) {
+                Matcher m = COMMAND_STATS.matcher(stats.getProperty(name));
+                if (m.find()) {
+                    double usec = Double.parseDouble(m.group(2));
+                    if (name.contains("evalsha") || name.contains("eval")) {
+                        total += usec;
+                    }
+                    lines.add(String.format("  %-28s calls=%-9s usec/lifecycle=%.2f", name.replace("cmdstat_", ""), m.group(1), usec / lifecycles));
+                }
+            }
+            System.out.println("redis-server command time during the run (scripts include their commands):");
+            lines.forEach(System.out::println);
+            System.out.printf("  scripts total: %.1f usec of Redis time per lifecycle%n", total / lifecycles);
+        }
     }
 
     private static List<NewTask> newTasks(String prefix, int from, int to) {
