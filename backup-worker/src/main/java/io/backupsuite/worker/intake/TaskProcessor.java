@@ -69,9 +69,7 @@ final class TaskProcessor {
         }
         TaskResult result = run(task);
         count(result.outcome().name().toLowerCase(Locale.ROOT), result.errorKind() == null ? "none" : result.errorKind());
-        if (!results.publish(result)) {
-            log.warn("Result of task {} was not acknowledged by Kafka; the lease will expire and the task is retried", task.taskId());
-        }
+        results.publish(result); // the slot is free again at once; a lost result only lets the lease expire
     }
 
     private TaskResult run(TaskMessage task) {

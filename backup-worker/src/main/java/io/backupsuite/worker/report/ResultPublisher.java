@@ -4,17 +4,21 @@ import io.backupsuite.common.wire.TaskResult;
 import io.backupsuite.common.wire.Topics;
 import io.backupsuite.common.wire.WireCodec;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
- * Publishes attempt outcomes to {@link Topics#RESULTS}, keyed by task id, and waits for the
- * broker's acknowledgement (acks=all, idempotent producer) so a result is never reported as sent
- * while only in a buffer.
+ * Publishes attempt outcomes to {@link Topics#RESULTS}, keyed by task id (acks=all, idempotent
+ * producer). It does not hold the attempt's slot while the broker acknowledges: everything a
+ * success claims (blob and catalog entry) is already durable when it is sent, and a result Kafka
+ * never acknowledges only means the lease expires and the next attempt finds the object stored.
  */
 public final class ResultPublisher {
+
+    private static final Logger log = LoggerFactory.getLogger(ResultPublisher.class);
 
     private final KafkaTemplate<String, byte[]> kafka;
     private final WireCodec codec;
@@ -26,16 +30,16 @@ public final class ResultPublisher {
         this.timeout = timeout;
     }
 
-    /** Sends the result and waits for the ack; false when Kafka did not acknowledge in time (the lease then expires). */
-    public boolean publish(TaskResult result) {
-        try {
-            kafka.send(Topics.RESULTS, result.taskId(), codec.encode(result)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException | TimeoutException e) {
-            return false;
-        }
+    /** Sends the result; the future completes with false when Kafka did not acknowledge it in time. */
+    public CompletableFuture<Boolean> publish(TaskResult result) {
+        return kafka.send(Topics.RESULTS, result.taskId(), codec.encode(result))
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((sent, error) -> {
+                    if (error != null) {
+                        log.warn("Result of task {} was not acknowledged by Kafka ({}); the lease will expire and the task is retried",
+                                result.taskId(), error.toString());
+                    }
+                    return error == null;
+                });
     }
 }

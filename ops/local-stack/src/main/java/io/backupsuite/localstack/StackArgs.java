@@ -52,7 +52,7 @@ final class StackArgs {
               --console-arg ARG, --dispatcher-arg ARG, --worker-arg ARG, --source-arg ARG
                                         extra argument for that service (repeatable), e.g.
                                         --dispatcher-arg --backup.dispatcher.lease=2s
-              --service-heap SIZE       -Xmx of each service (default 384m)
+              --service-heap SIZE       -Xmx of each service (default 256m)
 
               --no-build                (ops/run-local) use the jars as they are; by default it builds
                                         first when a jar is missing or older than its sources

@@ -129,7 +129,7 @@ public record StackOptions(
         private Credentials operator = OPERATOR;
         private Credentials viewer = VIEWER;
         private long sourceThrottle;
-        private String serviceHeap = "384m";
+        private String serviceHeap = "256m";
         private final Map<PartKind, List<String>> extraArgs = new EnumMap<>(PartKind.class);
         private final Map<PartKind, List<String>> jvmArgs = new EnumMap<>(PartKind.class);
 

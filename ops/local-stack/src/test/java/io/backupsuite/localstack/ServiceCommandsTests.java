@@ -41,7 +41,7 @@ class ServiceCommandsTests {
         List<String> worker = commands.worker(2, 8092, "http://127.0.0.1:8080");
 
         assertThat(worker).contains(
-                "-Xmx384m",
+                "-Xmx256m",
                 "--spring.kafka.bootstrap-servers=127.0.0.1:9092",
                 "--backup.node.id=worker-2",
                 "--backup.node.group=g1",
