@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
@@ -26,6 +27,10 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRedirects redirects followed per source, each to an allow-listed host only
  * @param bufferSize size of each of the four buffers a transfer reads ahead into (memory per transfer: four times this)
  * @param resultTimeout how long to wait for Kafka to acknowledge a result
+ * @param chunkSize size of the staged chunks a transfer resumes from (each fsynced and checksummed once complete)
+ * @param stagingMaxAge staging of an object untouched for this long is deleted (its task was abandoned)
+ * @param triesPerSource how many times one attempt may try each source (replica) before giving up on it
+ * @param sourceFailureMemory how long a source host that failed is ordered after the healthy ones
  */
 @Validated
 @ConfigurationProperties("backup.worker")
@@ -40,9 +45,30 @@ public record WorkerProperties(
         @DefaultValue("2s") @NotNull Duration progressInterval,
         @DefaultValue("3") @Min(0) @Max(10) int maxRedirects,
         @DefaultValue("1MB") @NotNull DataSize bufferSize,
-        @DefaultValue("30s") @NotNull Duration resultTimeout) {
+        @DefaultValue("30s") @NotNull Duration resultTimeout,
+        @DefaultValue("8MB") @NotNull DataSize chunkSize,
+        @DefaultValue("24h") @NotNull Duration stagingMaxAge,
+        @DefaultValue("2") @Min(1) @Max(10) int triesPerSource,
+        @DefaultValue("1m") @NotNull Duration sourceFailureMemory) {
 
+    @ConstructorBinding
     public WorkerProperties {
         allowedSourceHosts = List.copyOf(allowedSourceHosts);
+        if (chunkSize.toBytes() < 4096) {
+            throw new IllegalArgumentException("backup.worker.chunk-size must be at least 4KB, was " + chunkSize);
+        }
+    }
+
+    /**
+     * The settings before resumable staging, with its defaults; kept for tools built against them
+     * (the download benchmark in {@code ops/bench}).
+     */
+    public WorkerProperties(
+            Path dataDir, int concurrency, int backlog, List<String> allowedSourceHosts, Duration connectTimeout,
+            Duration readIdleTimeout, DataSize maxObjectSize, Duration progressInterval, int maxRedirects,
+            DataSize bufferSize, Duration resultTimeout) {
+        this(dataDir, concurrency, backlog, allowedSourceHosts, connectTimeout, readIdleTimeout, maxObjectSize,
+                progressInterval, maxRedirects, bufferSize, resultTimeout, DataSize.ofMegabytes(8), Duration.ofHours(24),
+                2, Duration.ofMinutes(1));
     }
 }

@@ -16,10 +16,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A real HTTP upload source on 127.0.0.1 that misbehaves on cue. Each file is published under a
- * path with a {@link Behaviour}; the source counts the requests it receives.
+ * path with a {@link Behaviour}; the source counts the requests it receives and the body bytes it
+ * sends. {@code OK} files honour {@code Range: bytes=N-} with a strong, content-derived ETag (the
+ * same on every replica) and {@code If-Range}.
  */
 public final class TestSource implements AutoCloseable {
 
@@ -46,21 +49,36 @@ public final class TestSource implements AutoCloseable {
         /** 302 to the same file under {@code /ok}. */
         REDIRECT_TO_OK,
         /** 302 to the same file under {@code /ok} on {@code localhost} (another host name). */
-        REDIRECT_AWAY
+        REDIRECT_AWAY,
+        /** Like {@code OK}, but the first responses drop the connection after some body bytes (see {@link #serveFlaky}). */
+        FLAKY,
+        /** 200 with the exact bytes, ignoring {@code Range}. */
+        NO_RANGES
     }
 
-    private record Served(byte[] bytes, Behaviour behaviour) {}
+    private record Served(byte[] bytes, Behaviour behaviour, long dropAfter, AtomicInteger cuts, byte[] afterCuts) {
+
+        Served(byte[] bytes, Behaviour behaviour) {
+            this(bytes, behaviour, -1, new AtomicInteger(), null);
+        }
+    }
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final Map<String, Served> files = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicLong bytesSent = new AtomicLong();
     private final Set<InetSocketAddress> clients = ConcurrentHashMap.newKeySet();
     private final CountDownLatch stopping = new CountDownLatch(1);
 
     public TestSource() {
+        this(0);
+    }
+
+    /** A source on a given port (0: any), e.g. to bring a stopped replica back where tasks expect it. */
+    public TestSource(int port) {
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 50);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -76,6 +94,25 @@ public final class TestSource implements AutoCloseable {
             files.put("/ok/" + name, new Served(bytes, Behaviour.OK));
         }
         return url("/" + behaviour.name().toLowerCase() + "/" + name);
+    }
+
+    /**
+     * Publishes bytes under {@code /flaky/name} that are served with ranges, except that the first
+     * {@code cuts} responses drop the connection after {@code dropAfter} body bytes; after the cuts,
+     * {@code afterCuts} (if not null) replaces the content: a new version with a new ETag.
+     */
+    public String serveFlaky(String name, byte[] bytes, long dropAfter, int cuts, byte[] afterCuts) {
+        files.put("/flaky/" + name, new Served(bytes, Behaviour.FLAKY, dropAfter, new AtomicInteger(cuts), afterCuts));
+        return url("/flaky/" + name);
+    }
+
+    /** Body bytes sent so far, over all requests. */
+    public long bytesSent() {
+        return bytesSent.get();
+    }
+
+    public static String etag(byte[] bytes) {
+        return "\"" + sha256(bytes).substring(0, 16) + "\"";
     }
 
     public String url(String path) {
@@ -116,7 +153,18 @@ public final class TestSource implements AutoCloseable {
         byte[] bytes = served.bytes();
         try (exchange) {
             switch (served.behaviour()) {
-                case OK -> send(exchange, 200, bytes, bytes.length);
+                case OK -> sendRange(exchange, bytes, -1);
+                case NO_RANGES -> send(exchange, 200, bytes, bytes.length);
+                case FLAKY -> {
+                    if (served.cuts().getAndDecrement() > 0) {
+                        sendRange(exchange, bytes, served.dropAfter());
+                        if (served.cuts().get() <= 0 && served.afterCuts() != null) {
+                            files.put(path, new Served(served.afterCuts(), Behaviour.FLAKY));
+                        }
+                    } else {
+                        sendRange(exchange, bytes, -1);
+                    }
+                }
                 case NOT_FOUND -> exchange.sendResponseHeaders(404, -1);
                 case SERVER_ERROR -> send(exchange, 500, "boom".getBytes(), 4);
                 case CUT_MID_BODY -> {
@@ -160,9 +208,37 @@ public final class TestSource implements AutoCloseable {
         }
     }
 
-    private static void send(HttpExchange exchange, int status, byte[] bytes, int length) throws IOException {
+    private void send(HttpExchange exchange, int status, byte[] bytes, int length) throws IOException {
         exchange.sendResponseHeaders(status, length);
         exchange.getResponseBody().write(bytes, 0, length);
+        bytesSent.addAndGet(length);
+    }
+
+    /**
+     * 200, or 206 for {@code Range: bytes=N-} when {@code If-Range} is absent or matches the ETag;
+     * with {@code dropAfter >= 0} the connection drops after that many body bytes.
+     */
+    private void sendRange(HttpExchange exchange, byte[] bytes, long dropAfter) throws IOException {
+        String etag = etag(bytes);
+        exchange.getResponseHeaders().add("ETag", etag);
+        exchange.getResponseHeaders().add("Accept-Ranges", "bytes");
+        String range = exchange.getRequestHeaders().getFirst("Range");
+        String ifRange = exchange.getRequestHeaders().getFirst("If-Range");
+        int from = 0;
+        int status = 200;
+        if (range != null && range.matches("bytes=\\d+-") && (ifRange == null || ifRange.equals(etag))) {
+            from = Integer.parseInt(range.substring(6, range.length() - 1));
+            status = 206;
+            exchange.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (bytes.length - 1) + "/" + bytes.length);
+        }
+        int length = bytes.length - from;
+        int sent = dropAfter < 0 ? length : (int) Math.min(length, dropAfter);
+        exchange.sendResponseHeaders(status, length);
+        OutputStream out = exchange.getResponseBody();
+        out.write(bytes, from, sent);
+        out.flush();
+        bytesSent.addAndGet(sent);
+        // closing the exchange with bytes missing makes the server drop the connection
     }
 
     private void awaitStop() {

@@ -88,6 +88,7 @@ public abstract class WorkerIntegrationTest {
         registry.add("backup.worker.allowed-source-hosts", () -> "127.0.0.1,169.254.169.254");
         registry.add("backup.worker.connect-timeout", () -> "1s");
         registry.add("backup.worker.read-idle-timeout", () -> "1s");
+        registry.add("backup.worker.chunk-size", () -> "64KB"); // objects of a few chunks stay small
         registry.add("backup.security.tokens[0].name", () -> "uploads");
         registry.add("backup.security.tokens[0].sha256", () -> UPLOAD_TOKEN_HASH);
         registry.add("backup.security.tokens[0].roles", () -> "UPLOADER");

@@ -5,6 +5,7 @@ import io.backupsuite.worker.store.BlobStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,9 +41,14 @@ class DownloadConfiguration {
             WorkerProperties properties, BlobStore store, MeterRegistry registry, SourcePolicy.HostResolver resolver) {
         SourcePolicy policy = new SourcePolicy(properties.allowedSourceHosts(), resolver);
         var settings = new HttpDownloader.Settings(
-                properties.readIdleTimeout(), properties.maxObjectSize().toBytes(), (int) properties.bufferSize().toBytes());
+                properties.readIdleTimeout(), properties.maxObjectSize().toBytes(), (int) properties.bufferSize().toBytes(),
+                properties.chunkSize().toBytes(), properties.triesPerSource());
         var client = new SourceClient(httpClient(properties, policy), policy, properties.maxRedirects(), properties.readIdleTimeout());
-        return new HttpDownloader(client, policy, store, readers(), new DownloadMetrics(registry), settings);
+        // beside blobs/ on the same filesystem: the commit of a staged object is one rename
+        var staging = new StagingArea(
+                store.tempDirectory().resolveSibling("staging"), settings.chunkSize(), properties.stagingMaxAge(), Clock.systemUTC());
+        var health = new ReplicaHealth(properties.sourceFailureMemory(), System::nanoTime);
+        return new HttpDownloader(client, policy, store, staging, health, readers(), new DownloadMetrics(registry), settings);
     }
 
     private static CloseableHttpClient httpClient(WorkerProperties properties, SourcePolicy policy) {

@@ -10,6 +10,9 @@ final class DownloadMetrics {
 
     private final MeterRegistry registry;
     private final Counter bytes;
+    private final Counter resumed;
+    private final Counter failovers;
+    private final Counter restarts;
 
     DownloadMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -17,10 +20,32 @@ final class DownloadMetrics {
                 .description("Bytes received from sources")
                 .baseUnit("bytes")
                 .register(registry);
+        this.resumed = Counter.builder("backup.worker.download.resumed.bytes")
+                .description("Bytes an attempt found staged and did not fetch again")
+                .baseUnit("bytes")
+                .register(registry);
+        this.failovers = Counter.builder("backup.worker.download.failovers")
+                .description("Transfers from one source that failed and moved on to the next try")
+                .register(registry);
+        this.restarts = Counter.builder("backup.worker.download.restarts")
+                .description("Staged content discarded because the source's file changed")
+                .register(registry);
     }
 
     void bytes(long n) {
         bytes.increment(n);
+    }
+
+    void resumed(long n) {
+        resumed.increment(n);
+    }
+
+    void failover() {
+        failovers.increment();
+    }
+
+    void restart() {
+        restarts.increment();
     }
 
     void succeeded(long nanos) {

@@ -4,48 +4,53 @@ import io.backupsuite.worker.store.BlobStore;
 import io.backupsuite.worker.store.StagedBlob;
 import io.backupsuite.worker.store.StorageException;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
-import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The first {@link Downloader}: tries the sources in order, one pass each, streaming the body into a
- * {@link StagedBlob} that hashes as it writes, with the network read running ahead on a second
- * thread. Size is checked as bytes arrive (one byte too many aborts at once), SHA-256 at the end.
- * A source that sends nothing for the read timeout fails the socket read itself: no watchdog.
+ * The resuming {@link Downloader}: stages the object in checksummed chunks that survive a failure
+ * and a restart ({@link StagedObject}), continues from the last verified chunk with a range request
+ * guarded by {@code If-Range} on the same or another replica ({@link Failover}, healthiest first by
+ * {@link ReplicaHealth}), and restarts from byte 0 when the source's file changed. The network read
+ * runs ahead on a second thread that also hashes; size is checked as bytes arrive (one byte too many
+ * aborts at once), the whole-file SHA-256 at the end, before the blob can be committed. A source that
+ * sends nothing for the read timeout fails the socket read itself: no watchdog.
  */
 final class HttpDownloader implements Downloader {
 
-    /**
-     * Buffers per transfer: one being written, one being filled, two to absorb jitter on either
-     * side. More buys nothing measurable on loopback; memory is {@code BUFFERS × buffer-size}.
-     */
-    static final int BUFFERS = 4;
+    private static final Logger log = LoggerFactory.getLogger(HttpDownloader.class);
 
     private final SourceClient client;
-    private final SourcePolicy policy;
+    private final SourceFetch fetch;
     private final BlobStore store;
     private final ExecutorService readers;
     private final DownloadMetrics metrics;
+    private final StagingArea staging;
+    private final ReplicaHealth health;
     private final Settings settings;
 
     /** Limits of one transfer. */
-    record Settings(Duration readIdleTimeout, long maxObjectSize, int bufferSize) {}
+    record Settings(Duration readIdleTimeout, long maxObjectSize, int bufferSize, long chunkSize, int triesPerSource) {}
 
     HttpDownloader(
             SourceClient client,
             SourcePolicy policy,
             BlobStore store,
+            StagingArea staging,
+            ReplicaHealth health,
             ExecutorService readers,
             DownloadMetrics metrics,
             Settings settings) {
         this.client = client;
-        this.policy = policy;
+        this.fetch = new SourceFetch(client, policy, readers, metrics, settings.bufferSize(), settings.readIdleTimeout());
         this.store = store;
+        this.staging = staging;
+        this.health = health;
         this.readers = readers;
         this.metrics = metrics;
         this.settings = settings;
@@ -80,6 +85,14 @@ final class HttpDownloader implements Downloader {
         }
     }
 
+    /** Failures after which the staged chunks are still good for the next attempt. */
+    private static final Set<ErrorKind> KEEP_STAGING =
+            Set.of(ErrorKind.SOURCE_UNAVAILABLE, ErrorKind.SOURCE_STATUS, ErrorKind.TIMEOUT, ErrorKind.INTERNAL);
+
+    /** Failures that trying the same source again cannot cure. */
+    private static final Set<ErrorKind> GIVE_UP_ON_SOURCE =
+            Set.of(ErrorKind.SOURCE_NOT_ALLOWED, ErrorKind.SIZE_MISMATCH, ErrorKind.CHECKSUM_MISMATCH);
+
     private StagedBlob downloadFromAny(DownloadRequest request, ProgressListener progress) throws DownloadException {
         if (request.size() > settings.maxObjectSize()) {
             throw DownloadException.tooLarge(request.size(), settings.maxObjectSize());
@@ -87,113 +100,81 @@ final class HttpDownloader implements Downloader {
         if (request.sources().isEmpty()) {
             throw DownloadException.notAllowed("(none)", "the task lists no source");
         }
-        List<DownloadException> failures = new ArrayList<>();
-        for (String source : request.sources()) {
-            try {
-                return fetch(policy.check(source), source, request, progress);
-            } catch (DownloadException e) {
-                failures.add(e);
-            }
-        }
-        throw summarise(failures);
-    }
-
-    /** The last failure that got past the allow-list decides the kind; the message names every source. */
-    private static DownloadException summarise(List<DownloadException> failures) {
-        if (failures.size() == 1) {
-            return failures.get(0);
-        }
-        DownloadException decisive = failures.stream()
-                .filter(f -> f.kind() != ErrorKind.SOURCE_NOT_ALLOWED)
-                .reduce((a, b) -> b)
-                .orElse(failures.get(failures.size() - 1));
-        StringBuilder message = new StringBuilder("all " + failures.size() + " sources failed");
-        for (DownloadException f : failures) {
-            message.append("; ").append(f.getMessage());
-        }
-        long bytes = failures.stream().mapToLong(DownloadException::bytes).sum();
-        return DownloadException.of(decisive.kind(), message.toString(), bytes);
-    }
-
-    private StagedBlob fetch(URI uri, String source, DownloadRequest request, ProgressListener progress)
-            throws DownloadException {
-        SourceClient.Body body = client.open(uri, source);
-        if (body.declaredLength() >= 0 && body.declaredLength() != request.size()) {
-            body.abort();
-            body.close();
-            throw DownloadException.sizeMismatch(source, request.size(), "Content-Length " + body.declaredLength(), 0);
-        }
-        return stream(body, source, request, progress);
-    }
-
-    /**
-     * Moves the body into a staged blob: the reader thread of a {@link ReadAhead} fills buffers from
-     * the network and hashes them while this thread writes them, in order. Whatever fails on either side,
-     * the finally block stops the reader, drops the connection and deletes the temp file.
-     */
-    private StagedBlob stream(SourceClient.Body body, String source, DownloadRequest request, ProgressListener progress)
-            throws DownloadException {
-        StagedBlob blob = stage(body);
-        long count = 0;
-        boolean kept = false;
-        ReadAhead readAhead = ReadAhead.start(
-                body.stream(), request.size(), BUFFERS, settings.bufferSize(), (bytes, n) -> blob.hash(bytes, 0, n), body::abort, readers);
+        StagedObject staged = staging.open(request);
+        boolean handedOver = false;
         try {
-            progress.onProgress(0, source);
-            ReadAhead.Chunk chunk;
-            while ((chunk = readAhead.next()) != null) {
-                if (count + chunk.length() > request.size()) {
-                    throw DownloadException.sizeMismatch(
-                            source, request.size(), "more than " + request.size() + " bytes", count + chunk.length());
-                }
-                blob.append(chunk.bytes(), 0, chunk.length()); // hashed by the reader already
-                readAhead.release(chunk);
-                count += chunk.length();
-                metrics.bytes(chunk.length());
-                progress.onProgress(count, source);
-            }
-            if (count != request.size()) {
-                throw DownloadException.sizeMismatch(source, request.size(), count + " bytes", count);
-            }
-            if (!blob.sha256().equals(request.sha256())) {
-                throw DownloadException.checksumMismatch(source, request.sha256(), blob.sha256(), count);
-            }
-            kept = true;
+            StagedBlob blob = transfer(request, staged, progress);
+            handedOver = true; // the blob discards the staging when it is committed or closed
             return blob;
-        } catch (SocketTimeoutException e) {
-            throw DownloadException.timeout(
-                    source, "sent nothing for " + settings.readIdleTimeout().toMillis() + " ms after " + count + " bytes", count);
-        } catch (IOException e) {
-            throw DownloadException.unavailable(
-                    source, "connection broke after " + count + " bytes (" + SourceClient.describe(e) + ")", count);
-        } catch (StorageException e) {
-            throw DownloadException.of(ErrorKind.STORAGE, "cannot stage the object: " + e.getMessage(), count);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw DownloadException.of(ErrorKind.INTERNAL, "worker is shutting down", count);
-        } catch (RuntimeException | DownloadException e) {
-            throw e;
-        } catch (Exception e) { // nothing else is thrown by the reader's hash hook; kept explicit
-            throw DownloadException.of(ErrorKind.INTERNAL, "transfer failed: " + e, count);
-        } finally {
-            if (!kept) {
-                body.abort(); // never drain the rest of a body we do not want
+        } catch (DownloadException e) {
+            handedOver = true;
+            if (KEEP_STAGING.contains(e.kind())) {
+                staged.keep();
+            } else {
+                staged.discard();
             }
-            readAhead.close();
-            body.close();
-            if (!kept) {
-                blob.close();
+            throw e;
+        } finally {
+            if (!handedOver) {
+                staged.keep();
             }
         }
     }
 
-    private StagedBlob stage(SourceClient.Body body) throws DownloadException {
+    private StagedBlob transfer(DownloadRequest request, StagedObject staged, ProgressListener progress)
+            throws DownloadException {
+        Failover failover = new Failover(health.order(request.sources()), settings.triesPerSource());
+        Hashing hashing = new Hashing(settings.chunkSize());
+        hashing.restart(staged.verified(), staged.prefixDigest());
+        if (staged.verified() > 0) {
+            failover.note("resumed at byte " + staged.verified() + " from " + staged.verifiedChunks() + " staged chunks");
+            metrics.resumed(staged.verified());
+        }
+        if (request.size() > 0 && staged.verified() == request.size()) {
+            // every chunk was staged before (the process stopped before the commit): nothing to fetch
+            if (hashing.finish().equals(request.sha256())) {
+                return adopt(staged.complete(), request, staged);
+            }
+            failover.note("the staged content had the wrong SHA-256, discarded");
+            staged.reset(null);
+            hashing.restart(0, Hashing.sha256());
+        }
+        for (String source = failover.next(); source != null; source = failover.next()) {
+            long from = staged.verified();
+            long started = System.nanoTime();
+            try {
+                fetch.fetch(source, request, staged, hashing, failover, progress);
+                String actual = hashing.finish();
+                if (actual.equals(request.sha256())) {
+                    health.succeeded(source, request.size() - from, System.nanoTime() - started);
+                    log.info("Fetched {} ({} bytes): {}", request.objectKey(), request.size(), failover.history());
+                    Path file = staged.complete();
+                    return adopt(file, request, staged);
+                }
+                health.failed(source);
+                failover.failed(DownloadException.checksumMismatch(source, request.sha256(), actual, request.size() - from), true);
+                failover.note("content had the wrong SHA-256, staged chunks discarded");
+                staged.reset(null);
+                hashing.restart(0, Hashing.sha256());
+            } catch (DownloadException e) {
+                if (e.kind() == ErrorKind.STORAGE || e.kind() == ErrorKind.INTERNAL) {
+                    throw e; // a local problem: another source cannot help
+                }
+                health.failed(source);
+                failover.failed(e, GIVE_UP_ON_SOURCE.contains(e.kind()));
+                staged.rewind();
+                hashing.rewindTo(staged.verified());
+                metrics.failover();
+            }
+        }
+        throw failover.summary(staged.verified(), request.size());
+    }
+
+    private StagedBlob adopt(Path file, DownloadRequest request, StagedObject staged) throws DownloadException {
         try {
-            return store.stage();
+            return store.adopt(file, request.size(), request.sha256(), staged::discard);
         } catch (StorageException e) {
-            body.abort();
-            body.close();
-            throw DownloadException.of(ErrorKind.STORAGE, e.getMessage(), 0);
+            throw DownloadException.of(ErrorKind.STORAGE, "cannot hand over the staged object: " + e.getMessage(), 0);
         }
     }
 }

@@ -38,9 +38,19 @@ final class SourceClient implements AutoCloseable {
         this.readIdleTimeout = readIdleTimeout;
     }
 
-    /** A 200 response whose body is still to be read. Close it; {@link #abort()} may be called from any thread. */
-    record Body(HttpGet request, CloseableHttpResponse response, InputStream stream, long declaredLength)
-            implements AutoCloseable {
+    /**
+     * A 200 or 206 response whose body is still to be read. Close it; {@link #abort()} may be called
+     * from any thread.
+     *
+     * @param validator the response's strong ETag, else its Last-Modified, else {@code null}
+     * @param contentRange the Content-Range header of a 206, else {@code null}
+     */
+    record Body(HttpGet request, CloseableHttpResponse response, InputStream stream, long declaredLength, int status,
+            String validator, String contentRange) implements AutoCloseable {
+
+        boolean partial() {
+            return status == 206;
+        }
 
         /** Drops the connection at once; a read blocked on it fails. */
         void abort() {
@@ -60,18 +70,33 @@ final class SourceClient implements AutoCloseable {
 
     /** Opens {@code source} (already checked against the allow-list as {@code uri}). */
     Body open(URI uri, String source) throws DownloadException {
+        return open(uri, source, 0, null);
+    }
+
+    /**
+     * Opens {@code source} from byte {@code offset}: {@code Range: bytes=offset-}, with
+     * {@code If-Range: validator} when there is one, so a changed file comes back whole (200).
+     */
+    Body open(URI uri, String source, long offset, String validator) throws DownloadException {
         URI current = uri;
         for (int hop = 0; ; hop++) {
             HttpGet request = new HttpGet(current);
+            if (offset > 0) {
+                request.setHeader("Range", "bytes=" + offset + "-");
+                if (validator != null) {
+                    request.setHeader("If-Range", validator);
+                }
+            }
             CloseableHttpResponse response = send(request, source);
             int status = response.getCode();
-            if (status == 200) {
+            if (status == 200 || (status == 206 && offset > 0)) {
                 HttpEntity entity = response.getEntity();
                 if (entity == null) {
                     discard(request, response);
-                    throw DownloadException.status(source, "answered 200 without a body");
+                    throw DownloadException.status(source, "answered " + status + " without a body");
                 }
-                return new Body(request, response, content(entity, request, response, source), entity.getContentLength());
+                return new Body(request, response, content(entity, request, response, source), entity.getContentLength(),
+                        status, validator(response), header(response, "Content-Range"));
             }
             discard(request, response);
             if (!REDIRECTS.contains(status)) {
@@ -85,6 +110,20 @@ final class SourceClient implements AutoCloseable {
             }
             current = policy.check(current.resolve(location.getValue()).toString());
         }
+    }
+
+    /** A strong ETag, else Last-Modified: what {@code If-Range} may quote (a weak ETag may not). */
+    private static String validator(CloseableHttpResponse response) {
+        String etag = header(response, "ETag");
+        if (etag != null && !etag.startsWith("W/")) {
+            return etag;
+        }
+        return header(response, "Last-Modified");
+    }
+
+    private static String header(CloseableHttpResponse response, String name) {
+        Header header = response.getFirstHeader(name);
+        return header == null ? null : header.getValue();
     }
 
     @Override

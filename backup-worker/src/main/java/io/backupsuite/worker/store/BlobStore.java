@@ -54,6 +54,20 @@ public final class BlobStore {
         }
     }
 
+    /**
+     * Takes over a complete file whose size and SHA-256 were verified by its writer (resumable staging
+     * under the data directory, so the commit is still one rename). {@code onClose} runs once the
+     * blob is committed or discarded.
+     */
+    public StagedBlob adopt(Path file, long size, String sha256, Runnable onClose) throws StorageException {
+        try {
+            return StagedBlob.finished(this, file, FileChannel.open(file, StandardOpenOption.WRITE), size, sha256, onClose);
+        } catch (IOException e) {
+            onClose.run();
+            throw StorageException.io("cannot open the staged file", e);
+        }
+    }
+
     /** Whether a blob with this content is stored. */
     public boolean contains(String sha256) {
         return path(sha256).isPresent();

@@ -24,17 +24,32 @@ public final class StagedBlob implements AutoCloseable {
     private long size;
     private long hashed;
     private String sha256;
+    private final Runnable onClose;
     private boolean closed;
 
     StagedBlob(BlobStore store, Path file, FileChannel channel) {
+        this(store, file, channel, () -> {});
+    }
+
+    private StagedBlob(BlobStore store, Path file, FileChannel channel, Runnable onClose) {
         this.store = store;
         this.file = file;
         this.channel = channel;
+        this.onClose = onClose;
         try {
             this.digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A file that is already complete and verified elsewhere: only commit or close remain. */
+    static StagedBlob finished(BlobStore store, Path file, FileChannel channel, long size, String sha256, Runnable onClose) {
+        StagedBlob blob = new StagedBlob(store, file, channel, onClose);
+        blob.size = size;
+        blob.hashed = size;
+        blob.sha256 = sha256;
+        return blob;
     }
 
     /** Hashes and writes bytes. */
@@ -118,5 +133,6 @@ public final class StagedBlob implements AutoCloseable {
         } catch (IOException ignored) {
             // a leftover is removed when the store opens next time
         }
+        onClose.run();
     }
 }
