@@ -25,7 +25,9 @@ import org.springframework.validation.annotation.Validated;
  * @param maxObjectSize largest object the worker accepts
  * @param progressInterval longest gap between progress reports of a running transfer (also capped at a third of the lease)
  * @param maxRedirects redirects followed per source, each to an allow-listed host only
- * @param bufferSize size of each of the four buffers a transfer reads ahead into (memory per transfer: four times this)
+ * @param bufferSize size of each of the four buffers a transfer reads ahead into (memory per transfer: four times this;
+ *     smaller objects get smaller buffers). Keep it under half a G1 region (heap/2048, at least 512 KB) so buffers are
+ *     not humongous objects
  * @param resultTimeout how long to wait for Kafka to acknowledge a result
  * @param chunkSize size of the staged chunks a transfer resumes from (each fsynced and checksummed once complete)
  * @param stagingMaxAge staging of an object untouched for this long is deleted (its task was abandoned)
@@ -44,7 +46,7 @@ public record WorkerProperties(
         @DefaultValue("64GB") @NotNull DataSize maxObjectSize,
         @DefaultValue("2s") @NotNull Duration progressInterval,
         @DefaultValue("3") @Min(0) @Max(10) int maxRedirects,
-        @DefaultValue("1MB") @NotNull DataSize bufferSize,
+        @DefaultValue("256KB") @NotNull DataSize bufferSize,
         @DefaultValue("30s") @NotNull Duration resultTimeout,
         @DefaultValue("8MB") @NotNull DataSize chunkSize,
         @DefaultValue("24h") @NotNull Duration stagingMaxAge,

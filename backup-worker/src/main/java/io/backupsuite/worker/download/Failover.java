@@ -56,6 +56,11 @@ final class Failover {
         }
     }
 
+    /** How many tries failed so far in this attempt. */
+    int failures() {
+        return failures.size();
+    }
+
     void note(String note) {
         notes.add(note);
     }

@@ -147,7 +147,11 @@ final class HttpDownloader implements Downloader {
                 String actual = hashing.finish();
                 if (actual.equals(request.sha256())) {
                     health.succeeded(source, request.size() - from, System.nanoTime() - started);
-                    log.info("Fetched {} ({} bytes): {}", request.objectKey(), request.size(), failover.history());
+                    if (failover.failures() > 0 || from > 0) {
+                        log.info("Fetched {} ({} bytes): {}", request.objectKey(), request.size(), failover.history());
+                    } else if (log.isDebugEnabled()) {
+                        log.debug("Fetched {} ({} bytes): {}", request.objectKey(), request.size(), failover.history());
+                    }
                     Path file = staged.complete();
                     return adopt(file, request, staged);
                 }

@@ -102,8 +102,11 @@ final class SourceFetch {
         long expected = request.size() - offset;
         long count = 0;
         boolean complete = false;
+        // a small object gets small buffers: allocating (and zeroing) megabytes per 4 KiB file
+        // dominated the worker's CPU and filled its heap with garbage
+        int buffer = (int) Math.min(bufferSize, Math.max(8192, expected + 1));
         ReadAhead readAhead = ReadAhead.start(
-                body.stream(), expected, BUFFERS, bufferSize, hashing::update, body::abort, readers);
+                body.stream(), expected, BUFFERS, buffer, hashing::update, body::abort, readers);
         try {
             progress.onProgress(offset, source);
             ReadAhead.Chunk chunk;
