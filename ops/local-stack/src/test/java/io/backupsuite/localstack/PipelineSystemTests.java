@@ -50,6 +50,9 @@ class PipelineSystemTests {
                         "--backup.dispatcher.max-attempts=4",
                         "--backup.dispatcher.backoff-base=200ms",
                         "--backup.dispatcher.backoff-max=1s")
+                // one try per source and attempt, so that every source failure is one attempt that
+                // goes through the delay queue (by default a worker tries each source twice)
+                .extraArgs(PartKind.WORKER, "--backup.worker.tries-per-source=1")
                 .build();
         stack = LocalStack.start(options, System.out::println);
     }
