@@ -61,4 +61,21 @@ class StagingAreaTests {
         assertThat(fresh.verified()).isZero();
         fresh.discard();
     }
+
+    @Test
+    void anObjectOfOneChunkIsNotMadeDurableChunkByChunkAndStartsOverAfterARestart() throws Exception {
+        var small = new DownloadRequest("photos/small.jpg", 3000, "ab".repeat(32), List.of("http://127.0.0.1/x"));
+        StagingArea area = new StagingArea(root, 4096, Duration.ofHours(1), Clock.systemUTC());
+        StagedObject staged = area.open(small);
+        staged.append(new byte[3000], 0, 3000);
+        assertThat(staged.verified()).isEqualTo(3000);
+        Path dir = root.resolve(StagingArea.sha256(small.objectKey()));
+        // no manifest and no chunk record: the blob store fsyncs the file when it commits it
+        assertThat(dir.resolve("manifest")).doesNotExist();
+        assertThat(Files.size(dir.resolve("chunks"))).isZero();
+        staged.keep();
+        StagedObject again = area.open(small); // as after a crash: nothing to resume from
+        assertThat(again.verified()).isZero();
+        again.discard();
+    }
 }
