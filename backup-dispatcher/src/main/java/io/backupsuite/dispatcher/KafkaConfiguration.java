@@ -1,10 +1,12 @@
 package io.backupsuite.dispatcher;
 
 import io.backupsuite.common.wire.Topics;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.ExponentialBackOff;
@@ -14,28 +16,10 @@ import org.springframework.util.backoff.ExponentialBackOff;
 class KafkaConfiguration {
 
     @Bean
-    NewTopic intakeTopic(DispatcherProperties p) {
-        return topic(Topics.INTAKE, p);
-    }
-
-    @Bean
-    NewTopic intakeRejectedTopic(DispatcherProperties p) {
-        return topic(Topics.INTAKE_REJECTED, p);
-    }
-
-    @Bean
-    NewTopic tasksTopic(DispatcherProperties p) {
-        return topic(Topics.TASKS, p);
-    }
-
-    @Bean
-    NewTopic resultsTopic(DispatcherProperties p) {
-        return topic(Topics.RESULTS, p);
-    }
-
-    @Bean
-    NewTopic progressTopic(DispatcherProperties p) {
-        return topic(Topics.PROGRESS, p);
+    KafkaAdmin.NewTopics topics(DispatcherProperties p) {
+        return new KafkaAdmin.NewTopics(Stream.of(Topics.INTAKE, Topics.INTAKE_REJECTED, Topics.TASKS, Topics.RESULTS, Topics.PROGRESS)
+                .map(name -> TopicBuilder.name(name).partitions(p.topicPartitions()).replicas(p.topicReplication()).build())
+                .toArray(NewTopic[]::new));
     }
 
     /**
@@ -49,9 +33,5 @@ class KafkaConfiguration {
         backOff.setMaxInterval(5_000);
         backOff.setMaxElapsedTime(Long.MAX_VALUE);
         return new DefaultErrorHandler(backOff);
-    }
-
-    private static NewTopic topic(String name, DispatcherProperties p) {
-        return TopicBuilder.name(name).partitions(p.topicPartitions()).replicas(p.topicReplication()).build();
     }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
@@ -53,24 +52,10 @@ public record WorkerProperties(
         @DefaultValue("2") @Min(1) @Max(10) int triesPerSource,
         @DefaultValue("1m") @NotNull Duration sourceFailureMemory) {
 
-    @ConstructorBinding
     public WorkerProperties {
         allowedSourceHosts = List.copyOf(allowedSourceHosts);
         if (chunkSize.toBytes() < 4096) {
             throw new IllegalArgumentException("backup.worker.chunk-size must be at least 4KB, was " + chunkSize);
         }
-    }
-
-    /**
-     * The settings before resumable staging, with its defaults; kept for tools built against them
-     * (the download benchmark in {@code ops/bench}).
-     */
-    public WorkerProperties(
-            Path dataDir, int concurrency, int backlog, List<String> allowedSourceHosts, Duration connectTimeout,
-            Duration readIdleTimeout, DataSize maxObjectSize, Duration progressInterval, int maxRedirects,
-            DataSize bufferSize, Duration resultTimeout) {
-        this(dataDir, concurrency, backlog, allowedSourceHosts, connectTimeout, readIdleTimeout, maxObjectSize,
-                progressInterval, maxRedirects, bufferSize, resultTimeout, DataSize.ofMegabytes(8), Duration.ofHours(24),
-                2, Duration.ofMinutes(1));
     }
 }

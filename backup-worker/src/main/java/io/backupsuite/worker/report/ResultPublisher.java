@@ -4,7 +4,6 @@ import io.backupsuite.common.wire.TaskResult;
 import io.backupsuite.common.wire.Topics;
 import io.backupsuite.common.wire.WireCodec;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,16 +29,15 @@ public final class ResultPublisher {
         this.timeout = timeout;
     }
 
-    /** Sends the result; the future completes with false when Kafka did not acknowledge it in time. */
-    public CompletableFuture<Boolean> publish(TaskResult result) {
-        return kafka.send(Topics.RESULTS, result.taskId(), codec.encode(result))
+    /** Sends the result; a result Kafka does not acknowledge in time is logged. */
+    public void publish(TaskResult result) {
+        kafka.send(Topics.RESULTS, result.taskId(), codec.encode(result))
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .handle((sent, error) -> {
+                .whenComplete((sent, error) -> {
                     if (error != null) {
                         log.warn("Result of task {} was not acknowledged by Kafka ({}); the lease will expire and the task is retried",
                                 result.taskId(), error.toString());
                     }
-                    return error == null;
                 });
     }
 }

@@ -64,7 +64,8 @@ class HttpDownloaderIntegrationTests {
     static WorkerProperties properties(List<String> allowed) {
         return new WorkerProperties(
                 Path.of("unused"), 2, 0, allowed, Duration.ofSeconds(1), Duration.ofMillis(500),
-                DataSize.ofMegabytes(10), Duration.ofMillis(100), 2, DataSize.ofKilobytes(16), Duration.ofSeconds(5));
+                DataSize.ofMegabytes(10), Duration.ofMillis(100), 2, DataSize.ofKilobytes(16), Duration.ofSeconds(5),
+                DataSize.ofMegabytes(8), Duration.ofHours(24), 2, Duration.ofMinutes(1));
     }
 
     private DownloadRequest request(String... urls) {

@@ -61,7 +61,8 @@ public final class DownloadBenchmark {
             String[] warmup = generate(source, Math.min(args.bytes(), 64L << 20));
             var properties = new WorkerProperties(targetDir.resolve("worker"), 8, 0, List.of("127.0.0.1"),
                     Duration.ofSeconds(5), Duration.ofSeconds(30), DataSize.ofGigabytes(64), Duration.ofSeconds(2), 3,
-                    DataSize.ofMegabytes(1), Duration.ofSeconds(30));
+                    DataSize.ofKilobytes(256), Duration.ofSeconds(30), DataSize.ofMegabytes(8), Duration.ofHours(24), 2,
+                    Duration.ofMinutes(1)); // the worker's defaults
             BlobStore store = new BlobStore(properties.dataDir(), new SimpleMeterRegistry());
             try (Downloader downloader = Downloader.http(properties, store, new SimpleMeterRegistry())) {
                 ours(downloader, store, warmup); // JIT, connection pool

@@ -33,11 +33,7 @@ record PortPlan(int console, int dispatcher, List<Integer> workers, int source) 
 
     /** The port for an embedded Redis or Kafka: the preferred one unless taken. */
     static int infra(int preferred) {
-        return preferred == 0 || !isFree(preferred) ? Ports.free() : preferred;
-    }
-
-    static boolean isFree(int port) {
-        return Ports.isFree(port);
+        return preferred == 0 || !Ports.isFree(preferred) ? Ports.free() : preferred;
     }
 
     private static PortPlan choose(StackOptions o, boolean checkOnly) {
@@ -74,7 +70,7 @@ record PortPlan(int console, int dispatcher, List<Integer> workers, int source) 
             if (!taken.add(port)) {
                 throw new IllegalStateException("port " + port + " is given to two parts; the " + name + " needs another (" + flag + ")");
             }
-            if (!isFree(port)) {
+            if (!Ports.isFree(port)) {
                 throw new IllegalStateException("port " + port + " of the " + name + " is taken; choose another with "
                         + flag + " or use --random-ports");
             }

@@ -3,6 +3,8 @@ package io.backupsuite.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.backupsuite.infra.Ports;
+
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -16,10 +18,10 @@ class PortPlanTests {
     void aFreePortIsFreeAndAListeningOneIsNot() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
-            assertThat(PortPlan.isFree(port)).isFalse();
+            assertThat(Ports.isFree(port)).isFalse();
             assertThat(PortPlan.infra(port)).isNotEqualTo(port);
             taken.close();
-            assertThat(PortPlan.isFree(port)).isTrue();
+            assertThat(Ports.isFree(port)).isTrue();
             assertThat(PortPlan.infra(port)).isEqualTo(port);
         }
     }
