@@ -34,12 +34,14 @@ public final class EndToEndBenchmark {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final RunningStack stack;
     private final RssSampler rss;
+    private final CpuAccounting cpu;
 
     private EndToEndBenchmark(RunningStack stack) {
         this.stack = stack;
         List<Part> watched = new ArrayList<>(stack.workers());
         watched.add(stack.dispatcher());
         this.rss = new RssSampler(watched);
+        this.cpu = new CpuAccounting(stack.parts());
     }
 
     public static void main(String[] args) throws Exception {
@@ -50,7 +52,10 @@ public final class EndToEndBenchmark {
         try (RunningStack stack = LocalStack.start(options, line -> System.out.println("  " + line))) {
             EndToEndBenchmark bench = new EndToEndBenchmark(stack);
             bench.rss.start();
-            bench.smallFiles(Math.min(500, a.files()), a.size(), "warmup", a.batch(), false);
+            if (a.warmup() > 0) {
+                System.out.printf("warming up with %d files (not counted) ...%n", a.warmup());
+                bench.smallFiles(a.warmup(), a.size(), "warmup", a.batch(), false);
+            }
             String summary = bench.smallFiles(a.files(), a.size(), "small", a.batch(), true);
             if (a.largeBytes() > 0) {
                 bench.largeFile(a.largeBytes(), dir);
@@ -78,6 +83,7 @@ public final class EndToEndBenchmark {
             batches.add(notifications);
         }
         List<String> taskIds = Collections.synchronizedList(new ArrayList<>());
+        cpu.start();
         long start = System.nanoTime();
         ExecutorService posters = Executors.newFixedThreadPool(4);
         try {
@@ -96,6 +102,7 @@ public final class EndToEndBenchmark {
             }
             waitUntilDrained();
             double wallSeconds = (System.nanoTime() - start) / 1e9;
+            String cpuLine = cpu.perUnit(count, "file");
             List<long[]> times = taskTimes(taskIds, posters);
             if (!report) {
                 return "";
@@ -106,6 +113,7 @@ public final class EndToEndBenchmark {
             double filesPerSecond = count / Math.max(0.001, (lastDone - firstCreated) / 1000.0);
             System.out.printf("small files: %d x %d B, %d DONE, intake->DONE span %.2f s, client wall %.2f s%n",
                     count, size, times.size(), (lastDone - firstCreated) / 1000.0, wallSeconds);
+            System.out.println(cpuLine);
             return String.format("files_per_s=%.0f p50_ms=%d p99_ms=%d", filesPerSecond, percentile(latencies, 50),
                     percentile(latencies, 99));
         } finally {
@@ -223,9 +231,10 @@ public final class EndToEndBenchmark {
     }
 
     /** Command-line options. */
-    record BenchArgs(int files, int size, int batch, long largeBytes) {
+    record BenchArgs(int files, int size, int batch, long largeBytes, int warmup) {
         static BenchArgs parse(String[] args) {
             int files = 10_000;
+            int warmup = 3_000;
             int size = 4096;
             int batch = 500;
             long large = 1L << 30;
@@ -235,10 +244,11 @@ public final class EndToEndBenchmark {
                     case "--size" -> size = Integer.parseInt(args[i + 1]);
                     case "--batch" -> batch = Integer.parseInt(args[i + 1]);
                     case "--large-mib" -> large = Long.parseLong(args[i + 1]) << 20;
+                    case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            return new BenchArgs(files, size, batch, large);
+            return new BenchArgs(files, size, batch, large, warmup);
         }
     }
 }
