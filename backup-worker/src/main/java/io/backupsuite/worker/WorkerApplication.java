@@ -8,8 +8,9 @@ import io.backupsuite.common.security.AccessRules;
 import io.backupsuite.common.security.Role;
 import io.backupsuite.common.web.CommonWebConfiguration;
 import io.backupsuite.common.wire.NodeStatus;
-import io.backupsuite.worker.catalog.Catalog;
+import io.backupsuite.common.wire.ReplicationStatus;
 import io.backupsuite.worker.intake.TaskIntake;
+import io.backupsuite.worker.replication.ReplicationControl;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -37,27 +38,37 @@ public class WorkerApplication {
         return new WorkerNode(id, group, address);
     }
 
-    /** Restores need the upload token, a console user or a node credential; anything else is for operators and nodes. */
+    /**
+     * Reading backed-up objects needs the upload token, a console user or a node credential; restore jobs and
+     * limit changes are for operators (a viewer may read the limits); anything else is for operators and nodes.
+     */
     @Bean
     AccessRules accessRules() {
         return AccessRules.of(
                 AccessRule.of("GET", "/api/v1/objects/**", Role.UPLOADER, Role.OPERATOR, Role.VIEWER, Role.NODE),
+                AccessRule.any("/internal/**", Role.NODE), // node-to-node: replication, blob fetches, roles
+                AccessRule.any("/api/v1/restores/**", Role.OPERATOR),
+                AccessRule.of("GET", "/api/v1/limits", Role.OPERATOR, Role.VIEWER),
+                AccessRule.any("/api/v1/limits/**", Role.OPERATOR),
                 AccessRule.any("/**", Role.OPERATOR, Role.NODE));
     }
 
     @Bean
-    NodeStatusSource nodeStatusSource(WorkerNode node, TaskIntake intake, Catalog catalog) {
-        return () -> new NodeStatus(
-                node.nodeId(),
-                "worker",
-                node.group(),
-                node.address(),
-                null,
-                0,
-                catalog.lastSequence(),
-                catalog.lastSequence(),
-                "UP",
-                intake.inFlight(),
-                System.currentTimeMillis());
+    NodeStatusSource nodeStatusSource(WorkerNode node, TaskIntake intake, ReplicationControl replication) {
+        return () -> {
+            ReplicationStatus status = replication.status();
+            return new NodeStatus(
+                    node.nodeId(),
+                    "worker",
+                    node.group(),
+                    node.address(),
+                    status.role().name(),
+                    status.epoch(),
+                    status.lastSeq(),
+                    status.commitSeq(),
+                    "UP",
+                    intake.inFlight(),
+                    System.currentTimeMillis());
+        };
     }
 }

@@ -37,7 +37,21 @@ class ArchitectureTests {
             .should().dependOnClassesThat().resideInAPackage("io.backupsuite.common.wire..");
 
     @ArchTest
-    static final ArchRule onlyRestoreServesHttp = noClasses()
-            .that().resideOutsideOfPackage("..worker.restore..")
+    static final ArchRule onlyRestoreAndLimitsServeHttp = noClasses()
+            .that().resideOutsideOfPackages("..worker.restore..", "..worker.limits..", "..worker.replication..", "..worker.roles..")
             .should().dependOnClassesThat().resideInAPackage("org.springframework.web.bind.annotation..");
+
+    /** Role management talks to the replicated catalog only through its seam, never to its internals. */
+    @ArchTest
+    static final ArchRule rolesUseOnlyTheReplicationSeam = noClasses()
+            .that().resideInAPackage("..worker.roles..")
+            .should().dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
+                    "replication internals", c -> c.getPackageName().endsWith(".worker.replication")
+                            && !c.getSimpleName().equals("ReplicationControl")));
+
+    /** The replicated catalog's library (protocol, log, state) is reached only through the replication package. */
+    @ArchTest
+    static final ArchRule catalogLibraryStaysBehindReplication = noClasses()
+            .that().resideOutsideOfPackage("..worker.replication..")
+            .should().dependOnClassesThat().resideInAPackage("io.backupsuite.catalog..");
 }

@@ -21,8 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A real HTTP upload source on 127.0.0.1 that misbehaves on cue. Each file is published under a
  * path with a {@link Behaviour}; the source counts the requests it receives and the body bytes it
- * sends. {@code OK} files honour {@code Range: bytes=N-} with a strong, content-derived ETag (the
- * same on every replica) and {@code If-Range}.
+ * sends. {@code OK} files honour {@code Range: bytes=N-} and {@code bytes=N-M} with a strong,
+ * content-derived ETag (the same on every replica) and {@code If-Range}; with {@link #sendDigests}
+ * they also carry RFC 9530 {@code Content-Digest} (of the bytes of the response, as the source
+ * believes them to be) and {@code Repr-Digest} (of the whole file).
  */
 public final class TestSource implements AutoCloseable {
 
@@ -50,8 +52,12 @@ public final class TestSource implements AutoCloseable {
         REDIRECT_TO_OK,
         /** 302 to the same file under {@code /ok} on {@code localhost} (another host name). */
         REDIRECT_AWAY,
-        /** Like {@code OK}, but the first responses drop the connection after some body bytes (see {@link #serveFlaky}). */
+        /** Like {@code OK}, but the first responses that reach a given byte drop the connection there (see {@link #serveFlaky}). */
         FLAKY,
+        /** Like {@code OK}, but one byte is flipped in whatever is sent (its digests still describe the true bytes). */
+        CORRUPT,
+        /** Ranges of one version, then of another, ignoring {@code If-Range} (see {@link #serveChanging}). */
+        CHANGING,
         /** 200 with the exact bytes, ignoring {@code Range}. */
         NO_RANGES
     }
@@ -62,6 +68,8 @@ public final class TestSource implements AutoCloseable {
             this(bytes, behaviour, -1, new AtomicInteger(), null);
         }
     }
+
+    private volatile boolean digests;
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -98,12 +106,38 @@ public final class TestSource implements AutoCloseable {
 
     /**
      * Publishes bytes under {@code /flaky/name} that are served with ranges, except that the first
-     * {@code cuts} responses drop the connection after {@code dropAfter} body bytes; after the cuts,
-     * {@code afterCuts} (if not null) replaces the content: a new version with a new ETag.
+     * {@code cuts} responses that reach byte {@code dropAfter} of the file drop the connection there
+     * (a response from byte 0 sends {@code dropAfter} bytes); after the cuts, {@code afterCuts} (if not
+     * null) replaces the content: a new version with a new ETag.
      */
     public String serveFlaky(String name, byte[] bytes, long dropAfter, int cuts, byte[] afterCuts) {
         files.put("/flaky/" + name, new Served(bytes, Behaviour.FLAKY, dropAfter, new AtomicInteger(cuts), afterCuts));
         return url("/flaky/" + name);
+    }
+
+    /**
+     * Publishes bytes under {@code /corrupt/name} served like {@code OK} but with the byte at
+     * {@code corruptAt} flipped (a replica whose disk rotted under its stored digests).
+     */
+    public String serveCorrupt(String name, byte[] bytes, long corruptAt) {
+        files.put("/corrupt/" + name, new Served(bytes, Behaviour.CORRUPT, corruptAt, new AtomicInteger(), null));
+        return url("/corrupt/" + name);
+    }
+
+    /**
+     * Publishes {@code first} under {@code /changing/name} for the first {@code requests} requests,
+     * then {@code then}, always with ranges and a content-derived ETag but ignoring {@code If-Range}:
+     * a source that answers a range of a new version (206) to a resumed request.
+     */
+    public String serveChanging(String name, byte[] first, byte[] then, int requests) {
+        files.put("/changing/" + name, new Served(first, Behaviour.CHANGING, -1, new AtomicInteger(requests), then));
+        return url("/changing/" + name);
+    }
+
+    /** Whether responses carry RFC 9530 Content-Digest and Repr-Digest (sha-256) from now on. */
+    public TestSource sendDigests(boolean send) {
+        this.digests = send;
+        return this;
     }
 
     /** Body bytes sent so far, over all requests. */
@@ -153,16 +187,17 @@ public final class TestSource implements AutoCloseable {
         byte[] bytes = served.bytes();
         try (exchange) {
             switch (served.behaviour()) {
-                case OK -> sendRange(exchange, bytes, -1);
+                case OK -> sendRange(exchange, bytes, -1, -1);
+                case CORRUPT -> sendRange(exchange, bytes, -1, served.dropAfter());
+                case CHANGING -> {
+                    byte[] version = served.cuts().getAndDecrement() > 0 ? bytes : served.afterCuts();
+                    sendRange(exchange, version, -1, -1, false);
+                }
                 case NO_RANGES -> send(exchange, 200, bytes, bytes.length);
                 case FLAKY -> {
-                    if (served.cuts().getAndDecrement() > 0) {
-                        sendRange(exchange, bytes, served.dropAfter());
-                        if (served.cuts().get() <= 0 && served.afterCuts() != null) {
-                            files.put(path, new Served(served.afterCuts(), Behaviour.FLAKY));
-                        }
-                    } else {
-                        sendRange(exchange, bytes, -1);
+                    boolean cut = sendRange(exchange, bytes, served.cuts().get() > 0 ? served.dropAfter() : -1, -1);
+                    if (cut && served.cuts().decrementAndGet() <= 0 && served.afterCuts() != null) {
+                        files.put(path, new Served(served.afterCuts(), Behaviour.FLAKY));
                     }
                 }
                 case NOT_FOUND -> exchange.sendResponseHeaders(404, -1);
@@ -215,30 +250,60 @@ public final class TestSource implements AutoCloseable {
     }
 
     /**
-     * 200, or 206 for {@code Range: bytes=N-} when {@code If-Range} is absent or matches the ETag;
-     * with {@code dropAfter >= 0} the connection drops after that many body bytes.
+     * 200, or 206 for {@code Range: bytes=N-} or {@code bytes=N-M} when {@code If-Range} is absent or
+     * matches the ETag; with {@code dropAt >= 0} a response that reaches that byte of the file drops
+     * the connection there (returns whether it did); with {@code corruptAt >= 0} that byte is flipped.
      */
-    private void sendRange(HttpExchange exchange, byte[] bytes, long dropAfter) throws IOException {
+    private boolean sendRange(HttpExchange exchange, byte[] bytes, long dropAt, long corruptAt) throws IOException {
+        return sendRange(exchange, bytes, dropAt, corruptAt, true);
+    }
+
+    private boolean sendRange(HttpExchange exchange, byte[] bytes, long dropAt, long corruptAt, boolean honourIfRange)
+            throws IOException {
         String etag = etag(bytes);
         exchange.getResponseHeaders().add("ETag", etag);
         exchange.getResponseHeaders().add("Accept-Ranges", "bytes");
         String range = exchange.getRequestHeaders().getFirst("Range");
-        String ifRange = exchange.getRequestHeaders().getFirst("If-Range");
+        String ifRange = honourIfRange ? exchange.getRequestHeaders().getFirst("If-Range") : null;
         int from = 0;
+        int to = bytes.length; // exclusive
         int status = 200;
-        if (range != null && range.matches("bytes=\\d+-") && (ifRange == null || ifRange.equals(etag))) {
-            from = Integer.parseInt(range.substring(6, range.length() - 1));
+        var matcher = java.util.regex.Pattern.compile("bytes=(\\d+)-(\\d*)").matcher(range == null ? "" : range);
+        if (matcher.matches() && (ifRange == null || ifRange.equals(etag))) {
+            from = Integer.parseInt(matcher.group(1));
+            to = matcher.group(2).isEmpty() ? bytes.length : (int) Math.min(bytes.length, Long.parseLong(matcher.group(2)) + 1);
             status = 206;
-            exchange.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (bytes.length - 1) + "/" + bytes.length);
+            exchange.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (to - 1) + "/" + bytes.length);
         }
-        int length = bytes.length - from;
-        int sent = dropAfter < 0 ? length : (int) Math.min(length, dropAfter);
+        int length = to - from;
+        if (digests) {
+            exchange.getResponseHeaders().add("Content-Digest", digestField(bytes, from, length));
+            exchange.getResponseHeaders().add("Repr-Digest", digestField(bytes, 0, bytes.length));
+        }
+        boolean cut = dropAt >= from && dropAt < to;
+        int sent = cut ? (int) (dropAt - from) : length;
+        byte[] body = bytes;
+        if (corruptAt >= from && corruptAt < to) {
+            body = bytes.clone();
+            body[(int) corruptAt] ^= 0x5a;
+        }
         exchange.sendResponseHeaders(status, length);
         OutputStream out = exchange.getResponseBody();
-        out.write(bytes, from, sent);
+        out.write(body, from, sent);
         out.flush();
         bytesSent.addAndGet(sent);
         // closing the exchange with bytes missing makes the server drop the connection
+        return cut;
+    }
+
+    private static String digestField(byte[] bytes, int from, int length) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(bytes, from, length);
+            return "sha-256=:" + java.util.Base64.getEncoder().encodeToString(digest.digest()) + ":";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void awaitStop() {

@@ -49,13 +49,21 @@ public abstract class WorkerIntegrationTest {
 
     protected static final String NODE_ID = "worker-it";
     protected static final String UPLOAD_TOKEN = "test-upload-token";
+    /** The token nodes present to each other (role NODE). */
+    protected static final String NODE_TOKEN = "test-node-token";
     protected static final String OPERATOR = "ops";
     protected static final String OPERATOR_PASSWORD = "ops-password";
+    protected static final String VIEWER = "viewer";
+    protected static final String VIEWER_PASSWORD = "viewer-password";
     protected static final TestSource SOURCE = new TestSource();
     protected static final Path DATA_DIR = tempDir();
+    /** Where file restores may write. */
+    protected static final Path RESTORE_ROOT = siblingDir("restore-root");
     /** Hashed once: PBKDF2 is slow on purpose, and property suppliers are called more than once. */
     private static final String OPERATOR_HASH = Secrets.passwordHash(OPERATOR_PASSWORD);
+    private static final String VIEWER_HASH = Secrets.passwordHash(VIEWER_PASSWORD);
     private static final String UPLOAD_TOKEN_HASH = Secrets.tokenHash(UPLOAD_TOKEN);
+    private static final String NODE_TOKEN_HASH = Secrets.tokenHash(NODE_TOKEN);
 
     @Autowired
     protected KafkaTemplate<String, byte[]> kafka;
@@ -68,6 +76,19 @@ public abstract class WorkerIntegrationTest {
 
     @LocalServerPort
     protected int port;
+
+    private static Path siblingDir(String name) {
+        try {
+            return Files.createDirectories(DATA_DIR.resolveSibling(DATA_DIR.getFileName() + "-" + name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** HTTP Basic credentials as a header value. */
+    protected static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
 
     private static Path tempDir() {
         try {
@@ -92,9 +113,18 @@ public abstract class WorkerIntegrationTest {
         registry.add("backup.security.tokens[0].name", () -> "uploads");
         registry.add("backup.security.tokens[0].sha256", () -> UPLOAD_TOKEN_HASH);
         registry.add("backup.security.tokens[0].roles", () -> "UPLOADER");
+        registry.add("backup.security.tokens[1].name", () -> "node");
+        registry.add("backup.security.tokens[1].sha256", () -> NODE_TOKEN_HASH);
+        registry.add("backup.security.tokens[1].roles", () -> "NODE");
+        registry.add("backup.security.node-token", () -> NODE_TOKEN);
         registry.add("backup.security.users[0].name", () -> OPERATOR);
         registry.add("backup.security.users[0].password-hash", () -> OPERATOR_HASH);
         registry.add("backup.security.users[0].roles", () -> "OPERATOR");
+        registry.add("backup.security.users[1].name", () -> VIEWER);
+        registry.add("backup.security.users[1].password-hash", () -> VIEWER_HASH);
+        registry.add("backup.security.users[1].roles", () -> "VIEWER");
+        registry.add("backup.worker.restore.root", RESTORE_ROOT::toString);
+        registry.add("backup.worker.restore.allowed-target-hosts", () -> "127.0.0.1");
     }
 
     @BeforeAll

@@ -15,7 +15,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Authenticates every request that is not on a public path and enforces the service's
  * {@link AccessRules}. Rejections are RFC 9457 problem bodies: 401 without valid credentials,
- * 403 with credentials that lack the role.
+ * 403 with credentials that lack the role. A caller that an earlier filter of the service has already
+ * authenticated (left as the {@link Caller#ATTRIBUTE} request attribute) is taken as it is.
  */
 public final class AccessFilter extends OncePerRequestFilter {
 
@@ -39,7 +40,10 @@ public final class AccessFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        Optional<Caller> caller = authenticator.authenticate(request.getHeader("Authorization"));
+        // a filter of the service (the console's browser sessions) may have authenticated the caller already
+        Optional<Caller> caller = request.getAttribute(Caller.ATTRIBUTE) instanceof Caller known
+                ? Optional.of(known)
+                : authenticator.authenticate(request.getHeader("Authorization"));
         if (caller.isEmpty()) {
             response.setHeader("WWW-Authenticate", "Bearer realm=\"backup\", Basic realm=\"backup\"");
             ProblemResponses.write(

@@ -1,5 +1,8 @@
 package io.backupsuite.dispatcher.queue;
 
+import io.backupsuite.common.wire.TaskProgress;
+import io.backupsuite.common.wire.TaskProgress.ServedRange;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -11,13 +14,29 @@ import java.util.Objects;
  * @param totalBytes expected total
  * @param source replica URL in use
  * @param workerId the worker running the attempt
+ * @param chunksVerified staged chunks verified so far
+ * @param ranges which replica served which byte ranges, bounded as {@link TaskProgress#bounded(List)} does
  */
-public record Renewal(String taskId, String attemptToken, long bytesDone, long totalBytes, String source, String workerId) {
+public record Renewal(
+        String taskId,
+        String attemptToken,
+        long bytesDone,
+        long totalBytes,
+        String source,
+        String workerId,
+        int chunksVerified,
+        List<ServedRange> ranges) {
 
     public Renewal {
         Objects.requireNonNull(taskId, "taskId");
         Objects.requireNonNull(attemptToken, "attemptToken");
         source = source == null ? "" : source;
         workerId = workerId == null ? "" : workerId;
+        ranges = TaskProgress.bounded(ranges);
+    }
+
+    /** A renewal without chunk and range detail. */
+    public Renewal(String taskId, String attemptToken, long bytesDone, long totalBytes, String source, String workerId) {
+        this(taskId, attemptToken, bytesDone, totalBytes, source, workerId, 0, List.of());
     }
 }

@@ -210,7 +210,7 @@ public final class TaskQueue {
         if (renewals.isEmpty()) {
             return List.of();
         }
-        List<String> args = args(2 + renewals.size() * 6);
+        List<String> args = args(2 + renewals.size() * 8);
         args.add(Long.toString(settings.leaseDuration().toMillis()));
         args.add(Integer.toString(renewals.size()));
         for (Renewal r : renewals) {
@@ -220,6 +220,8 @@ public final class TaskQueue {
             args.add(Long.toString(r.totalBytes()));
             args.add(r.source());
             args.add(r.workerId());
+            args.add(Integer.toString(r.chunksVerified()));
+            args.add(TaskViews.encodeRanges(r.ranges()));
         }
         List<Object> out = run(RENEW, args);
         List<Boolean> renewed = new ArrayList<>(renewals.size());
@@ -263,6 +265,14 @@ public final class TaskQueue {
     public List<TaskView> dead(int limit) {
         List<String> args = args(2);
         args.add("dead");
+        args.add(Integer.toString(Math.max(1, limit)));
+        return TaskViews.parse(run(READ, args));
+    }
+
+    /** Up to {@code limit} tasks in {@code working} (transfers in flight), the earliest lease deadline first. */
+    public List<TaskView> working(int limit) {
+        List<String> args = args(2);
+        args.add("working");
         args.add(Integer.toString(Math.max(1, limit)));
         return TaskViews.parse(run(READ, args));
     }

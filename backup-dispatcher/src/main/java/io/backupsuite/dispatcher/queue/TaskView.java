@@ -1,5 +1,6 @@
 package io.backupsuite.dispatcher.queue;
 
+import io.backupsuite.common.wire.TaskProgress.ServedRange;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -42,6 +43,25 @@ public record TaskView(
         errors = List.copyOf(errors);
     }
 
-    /** The latest progress of the running (or last) attempt. */
-    public record Progress(long bytesDone, long totalBytes, String source, String workerId) {}
+    /**
+     * The latest progress of the running (or last) attempt.
+     *
+     * @param bytesDone verified bytes
+     * @param totalBytes expected total
+     * @param source replica in use
+     * @param workerId worker running the attempt
+     * @param chunksVerified staged chunks verified
+     * @param ranges which replica served which byte ranges (bounded)
+     */
+    public record Progress(
+            long bytesDone, long totalBytes, String source, String workerId, int chunksVerified, List<ServedRange> ranges) {
+
+        public Progress {
+            ranges = List.copyOf(ranges);
+        }
+
+        public Progress(long bytesDone, long totalBytes, String source, String workerId) {
+            this(bytesDone, totalBytes, source, workerId, 0, List.of());
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package io.backupsuite.dispatcher.queue;
 
+import io.backupsuite.common.wire.TaskProgress;
+import io.backupsuite.common.wire.TaskProgress.ServedRange;
 import io.backupsuite.common.wire.UploadNotification;
 import io.backupsuite.common.wire.WireCodec;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +43,8 @@ final class TaskViews {
         long updatedAt = Math.max(createdAt, Math.max(number(h, "updatedAt"), number(h, "doneAt")));
         TaskView.Progress progress = h.containsKey("bytesDone")
                 ? new TaskView.Progress(
-                        number(h, "bytesDone"), number(h, "totalBytes"), h.getOrDefault("source", ""), h.getOrDefault("workerId", ""))
+                        number(h, "bytesDone"), number(h, "totalBytes"), h.getOrDefault("source", ""), h.getOrDefault("workerId", ""),
+                        (int) number(h, "chunksVerified"), decodeRanges(h.get("ranges")))
                 : null;
         return new TaskView(
                 id,
@@ -75,6 +78,26 @@ final class TaskViews {
             return new Identity("", "", 0); // not written by enqueue.lua: nothing better to show
         }
     }
+
+    /** The served ranges as stored on the task hash: JSON {"ranges":[{source,from,to}...]}, empty when there are none. */
+    static String encodeRanges(List<ServedRange> ranges) {
+        return ranges.isEmpty() ? "" : new String(CODEC.encode(new Ranges(ranges)), StandardCharsets.UTF_8);
+    }
+
+    private static List<ServedRange> decodeRanges(String stored) {
+        if (stored == null || stored.isEmpty()) {
+            return List.of();
+        }
+        try {
+            Ranges ranges = CODEC.decode(stored.getBytes(StandardCharsets.UTF_8), Ranges.class);
+            return TaskProgress.bounded(ranges.ranges());
+        } catch (WireCodec.MalformedMessageException e) {
+            return List.of(); // written by something else: show no history rather than fail the read
+        }
+    }
+
+    /** The stored form of the ranges. */
+    record Ranges(List<ServedRange> ranges) {}
 
     private record Identity(String objectKey, String sha256, long size) {}
 

@@ -35,7 +35,8 @@ class ProgressListener {
         for (ConsumerRecord<String, byte[]> record : records) {
             try {
                 TaskProgress p = codec.decode(record.value(), TaskProgress.class);
-                renewals.add(new Renewal(p.taskId(), p.attemptToken(), p.bytesDone(), p.totalBytes(), p.source(), p.workerId()));
+                renewals.add(new Renewal(p.taskId(), p.attemptToken(), p.bytesDone(), p.totalBytes(), p.source(), p.workerId(),
+                        p.chunksVerified(), p.ranges()));
             } catch (RuntimeException e) {
                 log.warn("Skipped unreadable progress {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
             }

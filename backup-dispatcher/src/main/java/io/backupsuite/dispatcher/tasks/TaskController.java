@@ -12,7 +12,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Reading tasks and queues, listing dead tasks and sending them round again. */
+/** Reading tasks and queues, listing dead and working tasks, and sending dead ones round again. */
 @RestController
 @RequestMapping("/api/v1")
 class TaskController {
@@ -32,13 +32,15 @@ class TaskController {
 
     @GetMapping("/tasks")
     TaskList tasks(@RequestParam(defaultValue = "DEAD") String status, @RequestParam(defaultValue = "100") int limit) {
-        if (!TaskStatus.DEAD.name().equalsIgnoreCase(status)) {
-            throw TaskException.badQuery("Only status=DEAD can be listed.");
+        boolean working = TaskStatus.WORKING.name().equalsIgnoreCase(status);
+        if (!working && !TaskStatus.DEAD.name().equalsIgnoreCase(status)) {
+            throw TaskException.badQuery("Only status=DEAD or status=WORKING can be listed.");
         }
         if (limit < 1 || limit > MAX_LIST) {
             throw TaskException.badQuery("limit must be between 1 and " + MAX_LIST + ".");
         }
-        return new TaskList(queue.dead(limit).stream().map(TaskResponse::of).toList());
+        var tasks = working ? queue.working(limit) : queue.dead(limit);
+        return new TaskList(tasks.stream().map(TaskResponse::of).toList());
     }
 
     @GetMapping("/queues")

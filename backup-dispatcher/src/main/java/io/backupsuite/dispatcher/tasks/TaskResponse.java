@@ -32,7 +32,9 @@ record TaskResponse(
                         view.progress().bytesDone(),
                         view.progress().totalBytes(),
                         view.progress().source(),
-                        view.progress().workerId());
+                        view.progress().workerId(),
+                        view.progress().chunksVerified(),
+                        view.progress().ranges().stream().map(r -> new Range(r.source(), r.from(), r.to())).toList());
         return new TaskResponse(
                 view.taskId(),
                 view.objectKey(),
@@ -49,6 +51,9 @@ record TaskResponse(
                 view.doneAtMillis() == null ? null : Instant.ofEpochMilli(view.doneAtMillis()));
     }
 
-    /** The latest progress report of the task's attempt. */
-    record Progress(long bytesDone, long totalBytes, String source, String workerId) {}
+    /** The latest progress report of the task's attempt; {@code ranges}: which replica served which bytes. */
+    record Progress(long bytesDone, long totalBytes, String source, String workerId, int chunksVerified, List<Range> ranges) {}
+
+    /** Bytes {@code [from, to)} received from {@code source}. */
+    record Range(String source, long from, long to) {}
 }

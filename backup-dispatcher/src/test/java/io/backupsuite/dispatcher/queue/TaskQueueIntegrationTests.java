@@ -3,6 +3,7 @@ package io.backupsuite.dispatcher.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.backupsuite.common.wire.TaskProgress;
 import io.backupsuite.dispatcher.TestInfra;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -204,6 +205,23 @@ class TaskQueueIntegrationTests {
         Promotion after = queue.promoteDue();
         assertThat(after.nextDueMillis()).isGreaterThanOrEqualTo(before.nextDueMillis());
         assertThat(view(id).progress()).isEqualTo(new TaskView.Progress(2, 4, "http://h/x", "w1"));
+    }
+
+    @Test
+    void progressKeepsChunksAndABoundedRangeHistory() {
+        String id = queue.enqueue(List.of(task("ranges"))).get(0).taskId();
+        ClaimedTask claimed = claimOne();
+        List<TaskProgress.ServedRange> ranges = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            ranges.add(new TaskProgress.ServedRange(i % 2 == 0 ? "http://a/x" : "http://b/x", i, i + 1));
+        }
+
+        queue.renew(List.of(new Renewal(id, claimed.attemptToken(), 100, 100, "http://b/x", "w1", 7, ranges)));
+
+        TaskView.Progress progress = view(id).progress();
+        assertThat(progress.chunksVerified()).isEqualTo(7);
+        assertThat(progress.ranges()).hasSize(TaskProgress.MAX_RANGES)
+                .endsWith(new TaskProgress.ServedRange("http://b/x", 99, 100));
     }
 
     @Test

@@ -82,7 +82,9 @@ class FailurePathIntegrationTests extends DispatcherIntegrationTest {
         }
         TaskMessage third = attempt(taskId, 3);
         producer.send(new ProducerRecord<>(Topics.PROGRESS, taskId, codec.encode(
-                new TaskProgress(taskId, third.attemptToken(), "w1", 2, 4, "https://files.example.com/x", 0)))).get();
+                new TaskProgress(taskId, third.attemptToken(), "w1", 2, 4, "https://files.example.com/x", 0, 1, List.of(
+                        new TaskProgress.ServedRange("https://a.example.com/x", 0, 1),
+                        new TaskProgress.ServedRange("https://files.example.com/x", 1, 2)))))).get();
         await().atMost(Duration.ofSeconds(10)).until(() -> queue.find(taskId).orElseThrow().progress() != null);
         report(TaskResult.succeeded(third, "w1", 4, System.currentTimeMillis()));
 
@@ -92,6 +94,10 @@ class FailurePathIntegrationTests extends DispatcherIntegrationTest {
         assertThat(view.json().get("attempts").asInt()).isEqualTo(3);
         assertThat(view.json().get("errors").size()).isEqualTo(2);
         assertThat(view.json().get("progress").get("bytesDone").asLong()).isEqualTo(2);
+        assertThat(view.json().get("progress").get("chunksVerified").asInt()).isEqualTo(1);
+        assertThat(view.json().get("progress").get("ranges").get(1).get("source").asString()).isEqualTo("https://files.example.com/x");
+        assertThat(view.json().get("progress").get("ranges").get(1).get("from").asLong()).isEqualTo(1);
+        assertThat(view.json().get("progress").get("ranges").get(1).get("to").asLong()).isEqualTo(2);
         assertThat(view.json().get("lastError").asString()).contains("source answered 500");
     }
 

@@ -1,9 +1,11 @@
 package io.backupsuite.dispatcher.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.backupsuite.dispatcher.DispatcherIntegrationTest;
 import io.backupsuite.dispatcher.TestHttp.Response;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +51,23 @@ class TaskApiIntegrationTests extends DispatcherIntegrationTest {
     }
 
     @Test
-    void onlyDeadTasksCanBeListed() {
+    void workingTasksAreListedWithTheirProgress() {
+        String key = "working/" + UUID.randomUUID();
+        String body = "{\"objectKey\":\"" + key + "\",\"size\":12,\"sha256\":\"" + "AB".repeat(32)
+                + "\",\"sources\":[\"https://files.example.com/w\"]}";
+        String taskId = http().post("/api/v1/uploads", UPLOAD_TOKEN, body).json().get("taskId").asString();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Response working = http().get("/api/v1/tasks?status=WORKING&limit=1000", VIEWER_TOKEN);
+            assertThat(working.status()).isEqualTo(200);
+            assertThat(working.json().get("tasks").findValuesAsString("taskId")).contains(taskId);
+        });
+        Response one = http().get("/api/v1/tasks?status=working&limit=1", VIEWER_TOKEN);
+        assertThat(one.json().get("tasks")).hasSizeLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void onlyDeadAndWorkingTasksCanBeListed() {
         assertThat(http().get("/api/v1/tasks?status=DEAD", OPERATOR_TOKEN).status()).isEqualTo(200);
         Response pending = http().get("/api/v1/tasks?status=PENDING", OPERATOR_TOKEN);
         assertThat(pending.status()).isEqualTo(400);

@@ -5,9 +5,9 @@ import java.util.Optional;
 /**
  * The backup catalog: object key → current version, content hash, size and holders.
  *
- * <p>{@link #put} returns only once the entry is durable. Today that means fsynced to this node's
- * journal ({@link LocalCatalog}); the M1 issue puts a quorum-replicated, sequence-numbered log
- * behind this same interface, where durable means committed on a quorum.
+ * <p>{@link #put} returns only once the entry is committed: logged and fsynced on the primary and on
+ * the quorum of standbys of the storage group, and applied (the replicated catalog of the
+ * {@code replication} package, M1). Reads come from this member's applied state.
  */
 public interface Catalog {
 
@@ -16,13 +16,13 @@ public interface Catalog {
 
     /**
      * Records a verified blob under a key. The same content again keeps the version (adding the
-     * holder if new); different content gets the next version. Durable when it returns.
+     * holder if new); different content gets the next version. Committed on the quorum when it returns.
      */
     CatalogEntry put(CatalogWrite write) throws CatalogException;
 
     /** Number of keys in the catalog. */
     long size();
 
-    /** Sequence number of the last durable write. */
+    /** Sequence number of the last write applied on this member (the tag of its reads). */
     long lastSequence();
 }

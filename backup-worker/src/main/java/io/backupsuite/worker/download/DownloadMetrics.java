@@ -32,6 +32,40 @@ final class DownloadMetrics {
                 .register(registry);
     }
 
+    /** A chunk of a ranged transfer sealed; {@code digestChecked} when the source's Content-Digest was verified. */
+    void chunkSealed(boolean digestChecked) {
+        Counter.builder("backup.worker.download.chunks")
+                .description("Chunks fetched by range and sealed, by whether the source's Content-Digest was checked")
+                .tag("digest", digestChecked ? "verified" : "absent")
+                .register(registry)
+                .increment();
+    }
+
+    /** A chunk whose bytes did not match the source's Content-Digest (fetched again elsewhere). */
+    void badChunk() {
+        Counter.builder("backup.worker.download.chunks.rejected")
+                .description("Chunks whose bytes did not match the source's Content-Digest")
+                .register(registry)
+                .increment();
+    }
+
+    /** Chunks written again from another replica after the whole-file SHA-256 failed. */
+    void repaired(int chunks) {
+        Counter.builder("backup.worker.download.chunks.repaired")
+                .description("Chunks replaced from another replica after the whole-file SHA-256 failed")
+                .register(registry)
+                .increment(chunks);
+    }
+
+    /** A transfer fetched by ranges with {@code connections} connections at once. */
+    void ranged(int connections) {
+        Counter.builder("backup.worker.download.ranged")
+                .description("Transfers fetched chunk by chunk with byte ranges, by connections used at once")
+                .tag("connections", Integer.toString(connections))
+                .register(registry)
+                .increment();
+    }
+
     void bytes(long n) {
         bytes.increment(n);
     }

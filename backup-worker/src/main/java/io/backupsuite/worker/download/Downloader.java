@@ -24,4 +24,9 @@ public interface Downloader extends AutoCloseable {
     static Downloader http(WorkerProperties properties, BlobStore store, MeterRegistry registry) {
         return DownloadConfiguration.create(properties, store, registry);
     }
+
+    /** The same with chosen parallel-range settings. */
+    static Downloader http(WorkerProperties properties, DownloadProperties download, BlobStore store, MeterRegistry registry) {
+        return DownloadConfiguration.create(properties, download, store, registry);
+    }
 }

@@ -16,6 +16,10 @@ public enum ErrorKind {
     TIMEOUT,
     /** The local disk could not store the blob or the catalog entry. */
     STORAGE,
+    /** The data directory is below its free-space threshold: refused before any byte was fetched (retryable). */
+    DISK_FULL,
+    /** Every transfer slot for the source host stayed taken ({@code backup.worker.limits.per-host-concurrency}; retryable). */
+    SOURCE_BUSY,
     /** Anything else; the detail is in the worker's log. */
     INTERNAL
 }

@@ -44,9 +44,11 @@ final class SourceClient implements AutoCloseable {
      *
      * @param validator the response's strong ETag, else its Last-Modified, else {@code null}
      * @param contentRange the Content-Range header of a 206, else {@code null}
+     * @param contentDigest the RFC 9530 Content-Digest header (of these bytes), else {@code null}
+     * @param reprDigest the RFC 9530 Repr-Digest header (of the whole file), else {@code null}
      */
     record Body(HttpGet request, CloseableHttpResponse response, InputStream stream, long declaredLength, int status,
-            String validator, String contentRange) implements AutoCloseable {
+            String validator, String contentRange, String contentDigest, String reprDigest) implements AutoCloseable {
 
         boolean partial() {
             return status == 206;
@@ -78,25 +80,35 @@ final class SourceClient implements AutoCloseable {
      * {@code If-Range: validator} when there is one, so a changed file comes back whole (200).
      */
     Body open(URI uri, String source, long offset, String validator) throws DownloadException {
+        return open(uri, source, offset, -1, validator);
+    }
+
+    /**
+     * Opens bytes {@code offset..last} (inclusive; {@code last < 0}: to the end) of {@code source}, with
+     * {@code If-Range: validator} when there is one; {@code offset 0, last < 0} asks for the whole file.
+     */
+    Body open(URI uri, String source, long offset, long last, String validator) throws DownloadException {
+        boolean ranged = offset > 0 || last >= 0;
         URI current = uri;
         for (int hop = 0; ; hop++) {
             HttpGet request = new HttpGet(current);
-            if (offset > 0) {
-                request.setHeader("Range", "bytes=" + offset + "-");
+            if (ranged) {
+                request.setHeader("Range", "bytes=" + offset + "-" + (last >= 0 ? String.valueOf(last) : ""));
                 if (validator != null) {
                     request.setHeader("If-Range", validator);
                 }
             }
             CloseableHttpResponse response = send(request, source);
             int status = response.getCode();
-            if (status == 200 || (status == 206 && offset > 0)) {
+            if (status == 200 || (status == 206 && ranged)) {
                 HttpEntity entity = response.getEntity();
                 if (entity == null) {
                     discard(request, response);
                     throw DownloadException.status(source, "answered " + status + " without a body");
                 }
                 return new Body(request, response, content(entity, request, response, source), entity.getContentLength(),
-                        status, validator(response), header(response, "Content-Range"));
+                        status, validator(response), header(response, "Content-Range"), header(response, "Content-Digest"),
+                        header(response, "Repr-Digest"));
             }
             discard(request, response);
             if (!REDIRECTS.contains(status)) {

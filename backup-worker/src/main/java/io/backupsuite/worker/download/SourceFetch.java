@@ -1,5 +1,6 @@
 package io.backupsuite.worker.download;
 
+import io.backupsuite.worker.limits.TransferLimits;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -24,9 +25,11 @@ final class SourceFetch {
     private final DownloadMetrics metrics;
     private final int bufferSize;
     private final Duration readIdleTimeout;
+    private final TransferLimits limits;
 
     SourceFetch(SourceClient client, SourcePolicy policy, ExecutorService readers, DownloadMetrics metrics, int bufferSize,
-            Duration readIdleTimeout) {
+            Duration readIdleTimeout, TransferLimits limits) {
+        this.limits = limits;
         this.client = client;
         this.policy = policy;
         this.readers = readers;
@@ -77,6 +80,21 @@ final class SourceFetch {
         stream(body, source, offset, request, staged, hashing, failover, progress);
     }
 
+    /**
+     * Takes a whole-file body (200) that a source answered to a range request: the staging starts
+     * over with that version and the body is streamed from byte 0.
+     */
+    void fetchWhole(SourceClient.Body body, String source, DownloadRequest request, StagedObject staged, Hashing hashing,
+            Failover failover, ProgressListener progress) throws DownloadException {
+        staged.reset(body.validator());
+        hashing.restart(0, Hashing.sha256());
+        if (body.declaredLength() >= 0 && body.declaredLength() != request.size()) {
+            discard(body);
+            throw DownloadException.sizeMismatch(source, request.size(), "Content-Length " + body.declaredLength(), 0);
+        }
+        stream(body, source, 0, request, staged, hashing, failover, progress);
+    }
+
     /** Whether a Content-Range ({@code bytes start-end/total}) is exactly the rest of the object from {@code offset}. */
     static boolean fits(String contentRange, long offset, long size) {
         String expected = "bytes " + offset + "-" + (size - 1) + "/";
@@ -121,6 +139,7 @@ final class SourceFetch {
                     hashing.forgetBefore(staged.verified());
                 }
                 readAhead.release(chunk);
+                limits.throttle(chunk.length()); // holding this thread back fills the ring, then the socket: TCP slows the source
                 count += chunk.length();
                 metrics.bytes(chunk.length());
                 progress.onProgress(offset + count, source);

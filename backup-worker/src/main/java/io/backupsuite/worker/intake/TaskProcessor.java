@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one attempt: skip the transfer when the content is already stored, otherwise download and
- * verify, commit the blob, record it in the catalog (durable), and only then report success.
+ * verify, commit the blob, record it in the replicated catalog, and only then report success. The
+ * catalog write returns once it is committed on the storage group's quorum (each standby of the
+ * quorum holds the blob by then); a write that was rolled back or found no primary in time is a
+ * failed attempt, which the dispatcher retries through its delay queue.
  * Every duplicate is harmless: blobs are content-addressed, the catalog keeps the version for the
  * same content, and the result quotes the attempt token so a stale one is ignored.
  */

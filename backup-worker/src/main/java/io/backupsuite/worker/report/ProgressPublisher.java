@@ -8,13 +8,16 @@ import io.backupsuite.worker.download.ProgressListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
  * Publishes throttled {@link TaskProgress} to {@link Topics#PROGRESS}. Each message renews the
  * attempt's lease at the dispatcher, so the gap between two messages of a transfer that is making
  * progress is at most a third of the lease (or the configured interval, if shorter). Fire and
- * forget: a lost progress message only costs a renewal, the next one follows.
+ * forget: a lost progress message only costs a renewal, the next one follows. A chunked transfer
+ * adds the chunks verified and which replica served which byte ranges (bounded, see
+ * {@link TaskProgress#MAX_RANGES}); the detail is only computed for a message that is sent.
  */
 public final class ProgressPublisher {
 
@@ -42,7 +45,7 @@ public final class ProgressPublisher {
             interval = Math.max(1, Math.min(interval, task.leaseMillis() / 3));
         }
         Tracker tracker = new Tracker(task, interval);
-        tracker.send(0, task.sources().isEmpty() ? null : task.sources().get(0), System.currentTimeMillis());
+        tracker.send(0, task.sources().isEmpty() ? null : task.sources().get(0), ProgressListener.Detail.NONE, System.currentTimeMillis());
         return tracker;
     }
 
@@ -58,15 +61,24 @@ public final class ProgressPublisher {
 
         @Override
         public void onProgress(long bytesDone, String source) {
+            onProgress(bytesDone, source, ProgressListener.Detail.NONE);
+        }
+
+        @Override
+        public void onProgress(long bytesDone, String source, ProgressListener.Detail detail) {
             long now = System.currentTimeMillis();
             if (now - lastSent >= intervalMillis) {
-                send(bytesDone, source, now);
+                send(bytesDone, source, detail, now);
             }
         }
 
-        void send(long bytesDone, String source, long now) {
+        void send(long bytesDone, String source, ProgressListener.Detail detail, long now) {
             lastSent = now;
-            var progress = new TaskProgress(task.taskId(), task.attemptToken(), workerId, bytesDone, task.size(), source, now);
+            List<TaskProgress.ServedRange> ranges = detail.ranges().stream()
+                    .map(r -> new TaskProgress.ServedRange(r.source(), r.from(), r.to()))
+                    .toList();
+            var progress = new TaskProgress(task.taskId(), task.attemptToken(), workerId, bytesDone, task.size(), source, now,
+                    detail.chunksVerified(), ranges);
             kafka.send(Topics.PROGRESS, task.taskId(), codec.encode(progress));
             published.increment();
         }

@@ -1,5 +1,6 @@
 package io.backupsuite.worker.store;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
@@ -9,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -19,6 +22,13 @@ import java.util.stream.Stream;
  * directory. Bytes are staged in {@code tmp/} (same filesystem), fsynced, and renamed into place
  * atomically, so a blob file is always complete and verified. Only validated SHA-256 names ever
  * become paths; object keys never do.
+ *
+ * <p>A blob is never reported stored before its file and its directory entry are durable. Each
+ * commit fsyncs its file, renames it, and fsyncs the directories it touched on its own thread
+ * ({@link DirectoryFsync#PER_FILE}, the default): concurrent fsyncs on one filesystem are merged by
+ * the kernel's journal already, and measured on ext4 this beat a user-space group commit
+ * ({@link DirectoryFsync#BATCHED}, one leader fsyncing each distinct directory of a batch once) by
+ * 3-12x with the {@code ab/cd/} layout, and matched it with a flat one (see {@code ops/bench/blob-commit}).
  */
 public final class BlobStore {
 
@@ -27,8 +37,37 @@ public final class BlobStore {
     private final Path blobs;
     private final Path tmp;
     private final Timer fsyncTimer;
+    private final DirectorySync directories;
+    private final FileSync fileSync;
+
+    /** How a blob file is made durable before its rename; the disk-full test puts a failing one here. */
+    @FunctionalInterface
+    interface FileSync {
+        void force(FileChannel channel) throws IOException;
+    }
+
+    /** How commits make their directory entries durable. */
+    public enum DirectoryFsync {
+        /** Concurrent commits share one fsync per distinct directory, done by one leader per batch. */
+        BATCHED,
+        /** Each commit fsyncs its own directories, concurrently with the others (the default). */
+        PER_FILE
+    }
 
     public BlobStore(Path dataDir, MeterRegistry registry) {
+        this(dataDir, registry, DirectoryFsync.PER_FILE);
+    }
+
+    public BlobStore(Path dataDir, MeterRegistry registry, DirectoryFsync mode) {
+        this(dataDir, registry, mode, channel -> channel.force(true));
+    }
+
+    BlobStore(Path dataDir, MeterRegistry registry, DirectoryFsync mode, FileSync fileSync) {
+        this.fileSync = fileSync;
+        DistributionSummary batchSizes = DistributionSummary.builder("backup.worker.store.commit.batch")
+                .description("Commits that shared one round of directory fsyncs")
+                .register(registry);
+        this.directories = new DirectorySync(mode == DirectoryFsync.BATCHED, batchSizes::record);
         this.blobs = dataDir.resolve("blobs");
         this.tmp = dataDir.resolve("tmp");
         this.fsyncTimer = Timer.builder("backup.worker.store.fsync")
@@ -98,16 +137,18 @@ public final class BlobStore {
                 return new StoredBlob(sha256, size, true);
             }
             Timer.Sample sample = Timer.start();
-            channel.force(true);
+            fileSync.force(channel); // with delayed allocation a full disk often shows here, not in write()
             Path dir = target.getParent();
             boolean newDirs = !Files.isDirectory(dir);
             Files.createDirectories(dir);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            fsyncDirectory(dir);
-            if (newDirs) {
-                fsyncDirectory(dir.getParent());
-                fsyncDirectory(blobs);
+            Set<Path> touched = new LinkedHashSet<>();
+            touched.add(dir);
+            if (newDirs) { // the new directories' own entries must be durable too
+                touched.add(dir.getParent());
+                touched.add(blobs);
             }
+            directories.sync(touched);
             sample.stop(fsyncTimer);
             return new StoredBlob(sha256, size, false);
         } catch (IOException e) {
@@ -117,12 +158,6 @@ public final class BlobStore {
 
     private Path blobPath(String sha256) {
         return blobs.resolve(sha256.substring(0, 2)).resolve(sha256.substring(2, 4)).resolve(sha256);
-    }
-
-    private static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
     }
 
     /** Temp files of attempts that died with the process are never resumed in this version. */

@@ -47,7 +47,7 @@ class HttpDownloaderIntegrationTests {
 
     @AfterEach
     void tearDown() throws InterruptedException {
-        await().atMost(Duration.ofMillis(300)).untilAsserted(() -> assertThat(readersAtWork()).isEmpty());
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(readersAtWork()).isEmpty());
         downloader.close();
         assertThat(downloader.awaitReaders(Duration.ofSeconds(1))).isTrue();
         source.close();

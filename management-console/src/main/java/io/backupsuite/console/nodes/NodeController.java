@@ -1,6 +1,8 @@
 package io.backupsuite.console.nodes;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.backupsuite.common.wire.NodeStatus;
+import io.backupsuite.common.wire.RoleTable;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -22,7 +24,7 @@ class NodeController {
     @PostMapping("/heartbeat")
     HeartbeatAccepted heartbeat(@RequestBody(required = false) @Nullable NodeStatus status) {
         HeartbeatValidation.check(status);
-        return new HeartbeatAccepted(registry.record(status));
+        return registry.record(status);
     }
 
     @GetMapping
@@ -30,6 +32,10 @@ class NodeController {
         return registry.table();
     }
 
-    /** Answer to a heartbeat: the current version of the role table, so a node can tell it is stale. */
-    record HeartbeatAccepted(long version) {}
+    /**
+     * Answer to a heartbeat: the current version of the role table, so a node can tell it is stale, and the
+     * table itself when the node announced an epoch behind its group's.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record HeartbeatAccepted(long version, @Nullable RoleTable table) {}
 }

@@ -185,8 +185,13 @@ class NodeApiIntegrationTests {
                     .header("Authorization", VIEWER)
                     .build());
             JsonNode table = JSON.readTree(listed.body());
-            assertThat(table.get("version").asLong()).isEqualTo(2);
+            // dispatchers are not in the role table: only the worker's arrival and claim changed it
+            assertThat(table.get("version").asLong()).isEqualTo(1);
             assertThat(table.get("nodes").findValuesAsString("nodeId")).containsExactly("dispatcher-1", "worker-1");
+            HttpResponse<String> roles = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/roles"))
+                    .header("Authorization", VIEWER)
+                    .build());
+            assertThat(JSON.readTree(roles.body()).get("nodes").get(0).get("role").asString()).isEqualTo("PRIMARY");
         }
     }
 

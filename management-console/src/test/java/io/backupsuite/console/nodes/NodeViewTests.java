@@ -2,9 +2,13 @@ package io.backupsuite.console.nodes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.backupsuite.common.wire.GroupRole;
 import io.backupsuite.common.wire.NodeStatus;
+import io.backupsuite.common.wire.RoleAssignment;
+import io.backupsuite.console.roles.MemberReport;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class NodeViewTests {
@@ -14,7 +18,7 @@ class NodeViewTests {
 
     @Test
     void aFreshNodeShowsWhatItReports() {
-        NodeView view = NodeView.of(beat("g1", "PRIMARY", "DOWN", NOW.minusSeconds(2)), NOW, TIMEOUT);
+        NodeView view = NodeView.of(beat("g1", "PRIMARY", "DOWN", NOW.minusSeconds(2)), null, null, null, NOW, TIMEOUT);
 
         assertThat(view.health()).isEqualTo("DOWN");
         assertThat(view.role()).isEqualTo("PRIMARY");
@@ -24,7 +28,7 @@ class NodeViewTests {
 
     @Test
     void aSilentGroupMemberIsUnreachableAndUnavailable() {
-        NodeView view = NodeView.of(beat("g1", "PRIMARY", "UP", NOW.minusSeconds(4)), NOW, TIMEOUT);
+        NodeView view = NodeView.of(beat("g1", "PRIMARY", "UP", NOW.minusSeconds(4)), null, null, null, NOW, TIMEOUT);
 
         assertThat(view.health()).isEqualTo(NodeView.UNREACHABLE);
         assertThat(view.role()).isEqualTo(NodeView.UNAVAILABLE);
@@ -32,19 +36,24 @@ class NodeViewTests {
 
     @Test
     void aSilentDispatcherKeepsItsRoleAndAMissingHealthIsUnknown() {
-        assertThat(NodeView.of(beat(null, null, "UP", NOW.minusSeconds(4)), NOW, TIMEOUT).role()).isNull();
-        assertThat(NodeView.of(beat(null, null, null, NOW), NOW, TIMEOUT).health()).isEqualTo(NodeView.UNKNOWN);
+        assertThat(NodeView.of(beat(null, null, "UP", NOW.minusSeconds(4)), null, null, null, NOW, TIMEOUT).role()).isNull();
+        assertThat(NodeView.of(beat(null, null, null, NOW), null, null, null, NOW, TIMEOUT).health()).isEqualTo(NodeView.UNKNOWN);
     }
 
     @Test
-    void identityIgnoresProgressButNotRoleOrEpoch() {
-        StoredHeartbeat a = beat("g1", "PRIMARY", "UP", NOW);
-        NodeStatus s = a.status();
-        NodeStatus progressed = new NodeStatus(s.nodeId(), s.kind(), s.group(), s.address(), s.role(), s.epoch(), 99, 98, "DOWN", 7, 1);
-        NodeStatus newEpoch = new NodeStatus(s.nodeId(), s.kind(), s.group(), s.address(), s.role(), 2, 0, 0, "UP", 0, 0);
+    void theRoleTableDecidesRoleAndEpochAndAFreshReportTheSequenceNumbers() {
+        StoredHeartbeat beat = beat("g1", "PRIMARY", "UP", NOW);
+        RoleAssignment row = new RoleAssignment("w", "g1", GroupRole.STANDBY, 7, "http://127.0.0.1:1");
+        MemberReport report = new MemberReport("w", "g1", "STANDBY", 7, 7, 500, 499, false, List.of(), NOW.toEpochMilli());
 
-        assertThat(new StoredHeartbeat(progressed, 5).identity()).isEqualTo(a.identity());
-        assertThat(new StoredHeartbeat(newEpoch, 5).identity()).isNotEqualTo(a.identity());
+        NodeView view = NodeView.of(beat, row, report, 3L, NOW, TIMEOUT);
+
+        assertThat(view.role()).isEqualTo("STANDBY");
+        assertThat(view.epoch()).isEqualTo(7);
+        assertThat(view.reportedRole()).isEqualTo("STANDBY");
+        assertThat(view.lastSeq()).isEqualTo(500);
+        assertThat(view.commitSeq()).isEqualTo(499);
+        assertThat(view.lag()).isEqualTo(3L);
     }
 
     private static StoredHeartbeat beat(String group, String role, String health, Instant received) {

@@ -42,7 +42,21 @@ public final class LocalStack {
         prepareDataDir(options);
         checkJars(options);
         PortPlan.checkRequested(options);
-        return new RunningStack(options, Secrets.newToken());
+        String nodeToken = Secrets.newToken();
+        writeNodeToken(options.dataDir().resolve("node-token"), nodeToken);
+        return new RunningStack(options, nodeToken);
+    }
+
+    /** The run's node token, readable by the owner only, for operators' node-level calls (promote, handover). */
+    private static void writeNodeToken(Path file, String token) {
+        try {
+            Files.deleteIfExists(file);
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, token + "\n");
+        } catch (IOException | UnsupportedOperationException e) {
+            // only a convenience for operators; the stack runs without it
+        }
     }
 
     /** Starts the parts of a prepared stack; closing the stack meanwhile stops what started and fails this. */
@@ -55,7 +69,7 @@ public final class LocalStack {
                     new ServiceCommands(options, stack.nodeToken(), stack.redisUrl(), stack.kafkaBootstrap());
             String consoleUrl = httpUrl(ports.console());
             if (options.starts(PartKind.CONSOLE)) {
-                launch(stack, service(PartKind.CONSOLE, "console", ports.console(), commands.console(ports.console()), options), progress);
+                launch(stack, service(PartKind.CONSOLE, "console", ports.console(), commands.console(ports.console(), httpUrl(ports.dispatcher())), options), progress);
             }
             if (options.starts(PartKind.DISPATCHER)) {
                 List<String> command = commands.dispatcher(ports.dispatcher(), consoleUrl);
@@ -65,7 +79,7 @@ public final class LocalStack {
                 List<Part> workers = new ArrayList<>();
                 for (int n = 1; n <= options.workers(); n++) {
                     int port = ports.workers().get(n - 1);
-                    workers.add(service(PartKind.WORKER, "worker-" + n, port, commands.worker(n, port, consoleUrl), options));
+                    workers.add(service(PartKind.WORKER, "worker-" + n, port, commands.worker(n, port, consoleUrl, ports.workers()), options));
                 }
                 workers.forEach(stack::add); // added first, so a failed start still stops its siblings
                 Parallel.run(workers.stream().map(w -> (Runnable) () -> started(w, progress)).toList());

@@ -31,9 +31,11 @@ final class ServiceCommands {
         return repoRoot.resolve(module).resolve("target").resolve(module + "-" + VERSION + "-exec.jar");
     }
 
-    List<String> console(int port) {
+    List<String> console(int port, String dispatcherUrl) {
         List<String> args = base(PartKind.CONSOLE, "management-console", port);
         args.add("--spring.data.redis.url=" + redisUrl);
+        // the admin page reads queues and tasks from the dispatcher with the node token (its default credential)
+        args.add("--backup.console.dispatcher-url=" + dispatcherUrl);
         return withExtra(PartKind.CONSOLE, args);
     }
 
@@ -48,6 +50,15 @@ final class ServiceCommands {
     }
 
     List<String> worker(int n, int port, String consoleUrl) {
+        return worker(n, port, consoleUrl, List.of(port));
+    }
+
+    /**
+     * A worker of storage group g1, whose members are the workers on {@code groupPorts} (worker k on
+     * the k-th port): worker 1 starts as primary, the others as standbys, quorum 1 standby. Until the
+     * console drives failover, a standby that hears nothing from the primary for 3 s promotes itself.
+     */
+    List<String> worker(int n, int port, String consoleUrl, List<Integer> groupPorts) {
         List<String> args = base(PartKind.WORKER, "backup-worker", port);
         args.add("--spring.kafka.bootstrap-servers=" + kafkaBootstrap);
         args.addAll(node("worker-" + n, port, consoleUrl));
@@ -55,6 +66,20 @@ final class ServiceCommands {
         args.add("--backup.node.group=g1");
         args.add("--backup.worker.allowed-source-hosts=127.0.0.1,localhost");
         args.add("--backup.worker.data-dir=" + options.dataDir().resolve("worker-" + n));
+        if (groupPorts.size() > 1) {
+            String p = "--backup.worker.replication.";
+            List<String> group = new ArrayList<>();
+            for (int k = 0; k < groupPorts.size(); k++) {
+                group.add(p + "members[" + k + "].id=worker-" + (k + 1));
+                group.add(p + "members[" + k + "].address=" + LocalStack.httpUrl(groupPorts.get(k)));
+            }
+            group.add(p + "quorum=1");
+            group.add(p + "initial-role=" + (n == 1 ? "PRIMARY" : "STANDBY"));
+            group.add(p + "auto-failover-after=3s");
+            // an extra argument of the same name replaces the default (Spring would join both values)
+            List<String> extra = options.extraArgs(PartKind.WORKER);
+            group.stream().filter(a -> extra.stream().noneMatch(e -> e.startsWith(a.substring(0, a.indexOf('=') + 1)))).forEach(args::add);
+        }
         return withExtra(PartKind.WORKER, args);
     }
 
@@ -71,6 +96,8 @@ final class ServiceCommands {
         args.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         args.add("-Xmx" + options.serviceHeap());
         args.add("-XX:+ExitOnOutOfMemoryError");
+        // small heaps on a few cores shared by many processes: one GC thread, no concurrent marking
+        args.add("-XX:+UseSerialGC");
         args.addAll(options.jvmArgs(kind));
         args.add("-jar");
         args.add(execJar(options.repoRoot(), module).toString());

@@ -17,7 +17,7 @@ class ServiceCommandsTests {
 
     @Test
     void servicesGetHashesOfInboundCredentialsAndTheRawNodeToken() {
-        List<String> console = commands.console(8080);
+        List<String> console = commands.console(8080, "http://127.0.0.1:8081");
 
         assertThat(console).contains(
                 "--backup.security.tokens[0].sha256=" + Secrets.tokenHash("local-upload-token"),
@@ -30,6 +30,7 @@ class ServiceCommandsTests {
                 "--backup.security.users[1].roles=VIEWER",
                 "--backup.security.node-token=node-secret",
                 "--spring.data.redis.url=redis://127.0.0.1:6379",
+                "--backup.console.dispatcher-url=http://127.0.0.1:8081",
                 "--server.port=8080");
         assertThat(String.join(" ", console)).doesNotContain("local-upload-token", "operator-local", "viewer-local");
         assertThat(console).anySatisfy(a -> assertThat(a).startsWith("--backup.security.users[0].password-hash=pbkdf2-sha256$"));
@@ -50,6 +51,22 @@ class ServiceCommandsTests {
                 "--backup.worker.allowed-source-hosts=127.0.0.1,localhost",
                 "--backup.worker.data-dir=/data/worker-2");
         assertThat(worker.get(worker.size() - 1)).isEqualTo("--backup.worker.extra=1");
+    }
+
+    @Test
+    void theWorkersFormOneStorageGroupWithTheFirstAsInitialPrimary() {
+        List<String> first = commands.worker(1, 8091, "http://127.0.0.1:8080", List.of(8091, 8092, 8093));
+        List<String> third = commands.worker(3, 8093, "http://127.0.0.1:8080", List.of(8091, 8092, 8093));
+
+        String p = "--backup.worker.replication.";
+        assertThat(first).contains(p + "members[0].id=worker-1", p + "members[0].address=http://127.0.0.1:8091",
+                p + "members[2].id=worker-3", p + "members[2].address=http://127.0.0.1:8093", p + "quorum=1",
+                p + "initial-role=PRIMARY", p + "auto-failover-after=3s");
+        assertThat(third).contains(p + "initial-role=STANDBY");
+        var overridden = new ServiceCommands(StackOptions.builder(Path.of("/repo")).dataDir(Path.of("/data"))
+                .extraArgs(PartKind.WORKER, p + "auto-failover-after=1h").build(), "node-secret", "redis://x:1", "k:1");
+        List<String> worker = overridden.worker(2, 8092, "http://127.0.0.1:8080", List.of(8091, 8092, 8093));
+        assertThat(worker).contains(p + "auto-failover-after=1h").doesNotContain(p + "auto-failover-after=3s");
     }
 
     @Test

@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  *
  * <ul>
  *   <li>{@code GET/HEAD /files/<name>} with {@code ETag}, {@code Last-Modified}, single-range requests;
- *       {@code ?throttle=<bytes/s>} slows one response down
+ *       {@code ?throttle=<bytes/s>} slows one response down; {@code ?digest=1} adds RFC 9530 {@code Content-Digest}
+ *       (sha-256) to every response, ranges included
  *   <li>{@code POST /admin/generate?count=N&size=BYTES&prefix=P} → {@code [{"name","url","size","sha256"}, ...]}
  *   <li>{@code GET /health}
  * </ul>

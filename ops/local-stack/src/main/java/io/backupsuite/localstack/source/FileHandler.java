@@ -8,7 +8,11 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -16,7 +20,9 @@ import java.util.regex.Pattern;
 
 /**
  * {@code GET/HEAD /files/<name>}: serves a file of the folder with the validators and range support
- * a resuming downloader needs. Names are a plain character set, never a path.
+ * a resuming downloader needs. Names are a plain character set, never a path. With {@code ?digest=1}
+ * a GET carries the RFC 9530 {@code Content-Digest} (sha-256) of the bytes it sends, as the file holds
+ * them (so {@code corrupt=1} is caught per range), and a whole-file answer its {@code Repr-Digest}.
  */
 final class FileHandler implements HttpHandler {
 
@@ -88,10 +94,43 @@ final class FileHandler implements HttpHandler {
             exchange.sendResponseHeaders(status, -1);
             return;
         }
+        if (wantsDigest(exchange)) {
+            String digest = "sha-256=:" + Base64.getEncoder().encodeToString(sha256(file, range.first(), length)) + ":";
+            headers.set("Content-Digest", digest);
+            if (status == 200) {
+                headers.set("Repr-Digest", digest);
+            }
+        }
         exchange.sendResponseHeaders(status, length == 0 ? -1 : length);
         try (InputStream in = Files.newInputStream(file); OutputStream out = exchange.getResponseBody()) {
             in.skipNBytes(range.first());
             copy(corrupt ? new CorruptingStream(in, length / 2) : in, out, length, throttle(exchange));
+        }
+    }
+
+    private static boolean wantsDigest(HttpExchange exchange) {
+        String query = exchange.getRequestURI().getQuery();
+        return query != null && List.of(query.split("&")).contains("digest=1");
+    }
+
+    /** The SHA-256 of {@code length} bytes of the file from {@code first}: read once more before sending. */
+    private static byte[] sha256(Path file, long first, long length) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            in.skipNBytes(first);
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[CHUNK];
+            long left = length;
+            while (left > 0) {
+                int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+                if (n < 0) {
+                    throw new IOException("file shrank while being hashed");
+                }
+                sha.update(buf, 0, n);
+                left -= n;
+            }
+            return sha.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -78,6 +78,24 @@ class DemoSourceIntegrationTests {
     }
 
     @Test
+    void withDigestOnARangeCarriesTheContentDigestOfItsBytesEvenWhenTheyAreCorrupted() throws Exception {
+        HttpResponse<byte[]> range = get("/files/sample.bin?digest=1", "bytes=100-199");
+        HttpResponse<byte[]> corrupted = get("/files/sample.bin?digest=1&corrupt=1", "bytes=100-199");
+        HttpResponse<byte[]> whole = get("/files/sample.bin?digest=1", null);
+
+        String expected = "sha-256=:" + java.util.Base64.getEncoder().encodeToString(
+                MessageDigest.getInstance("SHA-256").digest(Arrays.copyOfRange(content, 100, 200))) + ":";
+        assertThat(range.statusCode()).isEqualTo(206);
+        assertThat(range.headers().firstValue("Content-Digest")).hasValue(expected);
+        assertThat(range.headers().firstValue("Repr-Digest")).as("only a whole-file answer says it").isEmpty();
+        assertThat(corrupted.headers().firstValue("Content-Digest")).hasValue(expected);
+        assertThat(corrupted.body()).isNotEqualTo(range.body());
+        assertThat(whole.headers().firstValue("Repr-Digest")).hasValue("sha-256=:"
+                + java.util.Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(content)) + ":");
+        assertThat(get("/files/sample.bin", "bytes=100-199").headers().firstValue("Content-Digest")).isEmpty();
+    }
+
+    @Test
     void aRangeBeyondTheEndIs416() throws Exception {
         HttpResponse<byte[]> response = get("/files/sample.bin", "bytes=1000-");
 

@@ -1,0 +1,20 @@
+package io.backupsuite.catalog.replication;
+
+import io.backupsuite.catalog.state.CatalogOp;
+import java.util.List;
+
+/**
+ * Runs before a member logs entries it does not hold yet — a standby before it answers ready, the
+ * primary before it sequences a write, a new primary before it takes entries from another
+ * member's log, a standby before it installs a snapshot chunk: the worker makes sure it holds every
+ * blob the operations name (fetching it from the holder or another member and checking its
+ * SHA-256). So a committed write's blob is on every member of its commit set. Throwing means "not
+ * ready": nothing is logged (a standby's primary sends the entries again).
+ */
+@FunctionalInterface
+public interface StandbyHook {
+
+    StandbyHook NONE = ops -> {};
+
+    void beforeReady(List<CatalogOp> ops) throws Exception;
+}

@@ -1,0 +1,34 @@
+package io.backupsuite.worker.replication;
+
+import io.backupsuite.common.web.ApiException;
+import io.backupsuite.worker.store.BlobStore;
+import java.util.regex.Pattern;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.Resource;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Node to node: the bytes of a blob this worker holds, for a standby that must hold it before it answers ready. */
+@RestController
+class BlobController {
+
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+    private final BlobStore store;
+
+    BlobController(BlobStore store) {
+        this.store = store;
+    }
+
+    @GetMapping("/internal/v1/blobs/{sha256}")
+    ResponseEntity<Resource> blob(@PathVariable String sha256) {
+        if (!SHA256.matcher(sha256).matches()) {
+            throw ApiException.badRequest("invalid-sha256", "The blob name must be 64 lowercase hex characters.");
+        }
+        var path = store.path(sha256).orElseThrow(() -> ApiException.notFound("blob-not-held", "This node does not hold that blob."));
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM).body(new FileSystemResource(path));
+    }
+}

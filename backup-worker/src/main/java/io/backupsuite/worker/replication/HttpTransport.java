@@ -1,0 +1,109 @@
+package io.backupsuite.worker.replication;
+
+import io.backupsuite.catalog.replication.Messages.AppendReply;
+import io.backupsuite.catalog.replication.Messages.AppendRequest;
+import io.backupsuite.catalog.replication.Messages.FetchReply;
+import io.backupsuite.catalog.replication.Messages.FetchRequest;
+import io.backupsuite.catalog.replication.Messages.PromiseReply;
+import io.backupsuite.catalog.replication.Messages.PromiseRequest;
+import io.backupsuite.catalog.replication.Transport;
+import io.backupsuite.catalog.replication.WireFormat;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * The replication protocol over HTTP between workers: binary bodies, the node token as bearer
+ * credential (the receiving worker's access rules demand the NODE role on {@code /internal/**}).
+ */
+final class HttpTransport implements Transport {
+
+    static final String BINARY = "application/octet-stream";
+
+    private final Map<String, URI> addresses;
+    private final String nodeToken;
+    private final HttpClient client;
+    private final Duration timeout;
+
+    HttpTransport(Map<String, URI> addresses, String nodeToken, Duration timeout) {
+        this.addresses = Map.copyOf(addresses);
+        this.nodeToken = nodeToken;
+        this.timeout = timeout;
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+    }
+
+    URI address(String nodeId) {
+        URI uri = addresses.get(nodeId);
+        if (uri == null) {
+            throw new IllegalArgumentException("unknown group member " + nodeId);
+        }
+        return uri;
+    }
+
+    HttpRequest.Builder request(String nodeId, String path) {
+        return HttpRequest.newBuilder(address(nodeId).resolve(path))
+                .timeout(timeout)
+                .header("Authorization", "Bearer " + nodeToken);
+    }
+
+    private <T> CompletableFuture<T> post(String to, String path, byte[] body, Function<byte[], T> decode) {
+        HttpRequest request;
+        try {
+            request = request(to, path).header("Content-Type", BINARY).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(to + " answered " + response.statusCode() + " to " + path);
+            }
+            return decode.apply(response.body());
+        });
+    }
+
+    @Override
+    public CompletableFuture<AppendReply> append(String to, AppendRequest request) {
+        return post(to, "/internal/v1/replication/append", WireFormat.encode(request), WireFormat::appendReply);
+    }
+
+    @Override
+    public CompletableFuture<PromiseReply> promise(String to, PromiseRequest request) {
+        return post(to, "/internal/v1/replication/promise", WireFormat.encode(request), WireFormat::promiseReply);
+    }
+
+    @Override
+    public CompletableFuture<FetchReply> fetch(String to, FetchRequest request) {
+        return post(to, "/internal/v1/replication/fetch", WireFormat.encode(request), WireFormat::fetchReply);
+    }
+
+    @Override
+    public CompletableFuture<AppendReply> installSnapshot(String to, io.backupsuite.catalog.replication.Messages.SnapshotChunk chunk) {
+        return post(to, "/internal/v1/replication/snapshot", WireFormat.encode(chunk), WireFormat::appendReply);
+    }
+
+    @Override
+    public CompletableFuture<Void> promote(String to, long epoch) {
+        HttpRequest request = request(to, "/internal/v1/replication/promote")
+                .timeout(timeout.multipliedBy(4))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"epoch\":" + epoch + "}"))
+                .build();
+        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(to + " did not promote: " + response.statusCode() + " " + response.body());
+            }
+            return null;
+        });
+    }
+
+    /** Sends a request and returns the response; used for forwarding writes and fetching blobs. */
+    <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException {
+        return client.send(request, handler);
+    }
+}

@@ -1,0 +1,106 @@
+package io.backupsuite.worker.replication;
+
+import io.backupsuite.catalog.replication.Replica;
+import io.backupsuite.catalog.replication.ReplicaStatus;
+import io.backupsuite.common.wire.GroupRole;
+import io.backupsuite.common.wire.ReplicationStatus;
+import io.backupsuite.common.wire.RoleAssignment;
+import io.backupsuite.common.wire.RoleTable;
+import io.backupsuite.common.wire.StandbyState;
+import io.backupsuite.worker.WorkerNode;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@link ReplicationControl} over this worker's {@link Replica}. The role table only says who should
+ * try and who is out of service; the replica's epochs and promises decide who can commit.
+ */
+final class ReplicationService implements ReplicationControl {
+
+    private final Replica replica;
+    private final WorkerNode node;
+    private RoleTable table = new RoleTable(0, java.util.List.of());
+    private Set<String> outOfService = new HashSet<>();
+
+    ReplicationService(Replica replica, WorkerNode node) {
+        this.replica = replica;
+        this.node = node;
+    }
+
+    @Override
+    public ReplicationStatus status() {
+        return toWire(replica.status());
+    }
+
+    private ReplicationStatus toWire(ReplicaStatus s) {
+        return new ReplicationStatus(
+                s.nodeId(), node.group(), role(s), s.epoch(), s.lastEpoch(), s.lastSeq(), s.commitSeq(), s.primaryId(), s.acceptingWrites(),
+                s.standbys().stream().map(v -> new StandbyState(v.nodeId(), v.state(), v.matchSeq(), v.lag())).toList());
+    }
+
+    private synchronized GroupRole role(ReplicaStatus s) {
+        if ("PRIMARY".equals(s.role())) {
+            return GroupRole.PRIMARY;
+        }
+        if (outOfService.contains(node.nodeId())) {
+            return GroupRole.UNAVAILABLE;
+        }
+        boolean quasi = table.nodes().stream()
+                .anyMatch(a -> a.nodeId().equals(node.nodeId()) && a.role() == GroupRole.QUASI_PRIMARY);
+        return quasi ? GroupRole.QUASI_PRIMARY : GroupRole.STANDBY;
+    }
+
+    @Override
+    public CompletableFuture<ReplicationStatus> promote(long epoch) {
+        return replica.promote(epoch).thenApply(this::toWire);
+    }
+
+    @Override
+    public CompletableFuture<ReplicationStatus> handOver(String targetNodeId, long epoch) {
+        return replica.handOver(targetNodeId, epoch).thenApply(s -> status());
+    }
+
+    @Override
+    public boolean applyRoleTable(RoleTable newTable) {
+        Set<String> nowOut = new HashSet<>();
+        synchronized (this) {
+            if (newTable.version() <= table.version()) {
+                return false;
+            }
+            for (RoleAssignment a : newTable.nodes()) {
+                if (node.group().equals(a.group()) && a.role() == GroupRole.UNAVAILABLE) {
+                    nowOut.add(a.nodeId());
+                }
+            }
+            Set<String> before = outOfService;
+            table = newTable;
+            outOfService = nowOut;
+            before.stream().filter(id -> !nowOut.contains(id)).forEach(id -> replica.setAvailable(id, true));
+            nowOut.stream().filter(id -> !before.contains(id)).forEach(id -> replica.setAvailable(id, false));
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized long roleTableVersion() {
+        return table.version();
+    }
+
+    @Override
+    public void setAvailable(String nodeId, boolean available) {
+        synchronized (this) {
+            if (available) {
+                outOfService.remove(nodeId);
+            } else {
+                outOfService.add(nodeId);
+            }
+        }
+        replica.setAvailable(nodeId, available);
+    }
+
+    @Override
+    public long millisSincePrimaryContact() {
+        return replica.millisSincePrimaryContact();
+    }
+}

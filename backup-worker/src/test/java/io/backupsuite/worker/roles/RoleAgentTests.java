@@ -1,0 +1,204 @@
+package io.backupsuite.worker.roles;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import io.backupsuite.common.wire.GroupRole;
+import io.backupsuite.common.wire.ReplicationStatus;
+import io.backupsuite.common.wire.RoleAssignment;
+import io.backupsuite.common.wire.RoleTable;
+import io.backupsuite.worker.WorkerNode;
+import io.backupsuite.worker.replication.ReplicationControl;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The role agent's rounds against a console answering over real HTTP on loopback, with an in-memory
+ * replication seam: what it reports, when it asks for a failover, that it promotes in the epoch it was given.
+ */
+class RoleAgentTests {
+
+    private static final RoleTable TABLE = new RoleTable(7, List.of(
+            new RoleAssignment("w1", "g1", GroupRole.QUASI_PRIMARY, 1, "http://127.0.0.1:1")));
+
+    private final Map<String, String> answers = new ConcurrentHashMap<>();
+    private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final SeamStub replication = new SeamStub();
+    private HttpServer console;
+    private RoleAgent agent;
+
+    @BeforeEach
+    void start() throws Exception {
+        console = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        console.createContext("/", exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            requests.add(path + " " + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)
+                    + " " + exchange.getRequestHeaders().getFirst("Authorization"));
+            byte[] body = answers.getOrDefault(path, "{}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(statuses.getOrDefault(path, 200), body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        console.start();
+        answers.put("/api/v1/roles", "{\"version\":7,\"nodes\":[{\"nodeId\":\"w1\",\"group\":\"g1\",\"role\":\"QUASI_PRIMARY\","
+                + "\"epoch\":1,\"address\":\"http://127.0.0.1:1\"}]}");
+        var settings = new RolesProperties(true, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofMillis(300),
+                Duration.ofMillis(1), Duration.ofSeconds(2), Duration.ofSeconds(2));
+        var client = new ConsoleClient(URI.create("http://127.0.0.1:" + console.getAddress().getPort()), "node-token",
+                Duration.ofSeconds(2));
+        agent = new RoleAgent(replication, client, new WorkerNode("w1", "g1", "http://127.0.0.1:1"), settings,
+                new SimpleMeterRegistry());
+    }
+
+    @AfterEach
+    void stop() {
+        console.stop(0);
+    }
+
+    @Test
+    void reportsItsStatusWithTheNodeTokenAndPullsTheTable() throws Exception {
+        grant(false);
+        agent.tick();
+
+        assertThat(requests).anySatisfy(r -> assertThat(r)
+                .startsWith("/api/v1/groups/g1/quasi-primary {").contains("\"address\":\"http://127.0.0.1:1\"")
+                .contains("\"nodeId\":\"w1\"").endsWith("Bearer node-token"));
+        assertThat(replication.applied).extracting(RoleTable::version).containsExactly(7L);
+    }
+
+    @Test
+    void theQuasiPrimaryPromotesInTheAuthorisedEpochOnceItsPrimaryIsSilentAndReportsAtOnce() throws Exception {
+        grant(true);
+        answers.put("/api/v1/groups/g1/failover", "{\"epoch\":5}");
+        replication.silentFor = 100;
+        agent.tick();
+        assertThat(replication.promotedIn).isEmpty(); // primary heard 100 ms ago: nothing to do
+
+        replication.silentFor = 301;
+        // silence counts only once the grant is a failure timeout old; keep ticking until the agent acts
+        await().atMost(Duration.ofSeconds(10)).until(this::tickUntilPromoted);
+
+        assertThat(replication.promotedIn).containsExactly(5L);
+        assertThat(requests).anySatisfy(r -> assertThat(r).startsWith("/api/v1/groups/g1/failover")
+                .contains("\"candidate\":\"w1\"").contains("\"observedEpoch\":1"));
+        assertThat(requests.get(requests.size() - 1)).startsWith("/api/v1/groups/g1/quasi-primary").contains("\"PRIMARY\"");
+    }
+
+    @Test
+    void aStandbyThatIsNotQuasiPrimaryNeverAsksForFailover() throws Exception {
+        grant(false);
+        replication.silentFor = 10_000;
+        agent.tick();
+        agent.tick();
+
+        assertThat(requests).noneSatisfy(r -> assertThat(r).startsWith("/api/v1/groups/g1/failover"));
+        assertThat(replication.promotedIn).isEmpty();
+    }
+
+    @Test
+    void aRefusedFailoverAppliesTheTableItCameWithAndPromotesNothing() throws Exception {
+        grant(true);
+        statuses.put("/api/v1/groups/g1/failover", 409);
+        answers.put("/api/v1/groups/g1/failover", "{\"type\":\"urn:backup-suite:problem:stale-epoch\",\"epoch\":9,"
+                + "\"table\":{\"version\":12,\"nodes\":[]}}");
+        replication.silentFor = 10_000;
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            agent.tick();
+            return replication.applied.stream().anyMatch(t -> t.version() == 12);
+        });
+
+        assertThat(replication.promotedIn).isEmpty();
+    }
+
+    @Test
+    void aPrimaryHeardAgainWhileTheConsoleAnsweredIsNotReplaced() throws Exception {
+        grant(true);
+        answers.put("/api/v1/groups/g1/failover", "{\"epoch\":5}");
+        replication.silentFor = 10_000;
+        replication.heardAgainAfterAsking = true;
+
+        await().atMost(Duration.ofSeconds(10)).until(
+                () -> requests.stream().anyMatch(r -> r.startsWith("/api/v1/groups/g1/failover")) || tickAndFalse());
+
+        assertThat(replication.promotedIn).isEmpty();
+    }
+
+    private boolean tickUntilPromoted() throws InterruptedException {
+        agent.tick();
+        return !replication.promotedIn.isEmpty();
+    }
+
+    private boolean tickAndFalse() throws InterruptedException {
+        agent.tick();
+        return false;
+    }
+
+    private void grant(boolean granted) {
+        answers.put("/api/v1/groups/g1/quasi-primary", "{\"granted\":" + granted + ",\"quasiPrimary\":\"w1\",\"epoch\":1,"
+                + "\"version\":7,\"stale\":false}");
+    }
+
+    /** The replication seam, in memory: a standby in epoch 1 whose primary is silent for a settable time. */
+    private static final class SeamStub implements ReplicationControl {
+        final List<Long> promotedIn = new CopyOnWriteArrayList<>();
+        final List<RoleTable> applied = new CopyOnWriteArrayList<>();
+        volatile long silentFor;
+        /** After the agent asked the console (it reads the silence twice), the primary is heard from again. */
+        volatile boolean heardAgainAfterAsking;
+        private int silenceReads;
+        volatile GroupRole role = GroupRole.STANDBY;
+        volatile long epoch = 1;
+
+        @Override
+        public ReplicationStatus status() {
+            return new ReplicationStatus("w1", "g1", role, epoch, 1, 10, 10, null, role == GroupRole.PRIMARY, List.of());
+        }
+
+        @Override
+        public CompletableFuture<ReplicationStatus> promote(long newEpoch) {
+            promotedIn.add(newEpoch);
+            role = GroupRole.PRIMARY;
+            epoch = newEpoch;
+            return CompletableFuture.completedFuture(status());
+        }
+
+        @Override
+        public CompletableFuture<ReplicationStatus> handOver(String targetNodeId, long newEpoch) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException());
+        }
+
+        @Override
+        public boolean applyRoleTable(RoleTable table) {
+            applied.add(table);
+            return true;
+        }
+
+        @Override
+        public long roleTableVersion() {
+            return applied.isEmpty() ? 0 : applied.get(applied.size() - 1).version();
+        }
+
+        @Override
+        public void setAvailable(String nodeId, boolean available) {}
+
+        @Override
+        public synchronized long millisSincePrimaryContact() {
+            silenceReads++;
+            return heardAgainAfterAsking && silenceReads > 1 ? 5 : silentFor;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.backupsuite.console.failover;
+
+import io.backupsuite.common.security.SecurityProperties;
+import io.backupsuite.console.roles.RoleException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Calls a primary's replication endpoints with the node token: handover (switchover) and availability of a member. */
+@Component
+class PrimaryClient {
+
+    private final JsonMapper json;
+    private final String nodeToken;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    PrimaryClient(JsonMapper json, SecurityProperties security) {
+        this.json = json;
+        this.nodeToken = security.nodeToken() == null ? "" : security.nodeToken();
+    }
+
+    void handover(String primaryId, String address, String target, long epoch, Duration timeout) {
+        post(primaryId, address, "/internal/v1/replication/handover", Map.of("target", target, "epoch", epoch), timeout);
+    }
+
+    void availability(String primaryId, String address, String nodeId, boolean available, Duration timeout) {
+        post(primaryId, address, "/internal/v1/replication/availability",
+                Map.of("nodeId", nodeId, "available", available), timeout);
+    }
+
+    private void post(String primaryId, String address, String path, Map<String, Object> body, Duration timeout) {
+        if (nodeToken.isBlank()) {
+            throw RoleException.primaryFailed(primaryId, "the console has no node token to call it with");
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create(address).resolve(path))
+                .timeout(timeout)
+                .header("Authorization", "Bearer " + nodeToken)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)))
+                .build();
+        try {
+            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (status >= 300) {
+                throw RoleException.primaryFailed(primaryId, "it answered " + status);
+            }
+        } catch (IOException e) {
+            throw RoleException.primaryFailed(primaryId, "it could not be reached (" + e.getClass().getSimpleName() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw RoleException.primaryFailed(primaryId, "the console was interrupted");
+        }
+    }
+}
