@@ -62,6 +62,17 @@ public abstract class ConsoleIntegrationTest {
                 Map.of("candidate", candidate, "observedEpoch", observedEpoch));
     }
 
+    /** Whether the role table holds this member out of service (an operator's mark, not the primary's). */
+    protected boolean heldOut(String nodeId) {
+        var nodes = api.get("/api/v1/roles?group=g1", TestCredentials.VIEWER).json().get("nodes");
+        for (var n : nodes) {
+            if (n.get("nodeId").asString().equals(nodeId)) {
+                return n.get("outOfService").asBoolean();
+            }
+        }
+        throw new AssertionError("no row for " + nodeId);
+    }
+
     protected String roleOf(String nodeId) {
         var nodes = api.get("/api/v1/roles?group=g1", TestCredentials.VIEWER).json().get("nodes");
         for (var n : nodes) {

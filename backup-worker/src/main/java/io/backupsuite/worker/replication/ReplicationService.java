@@ -69,7 +69,9 @@ final class ReplicationService implements ReplicationControl {
                 return false;
             }
             for (RoleAssignment a : newTable.nodes()) {
-                if (node.group().equals(a.group()) && a.role() == GroupRole.UNAVAILABLE) {
+                // a member the primary marked unavailable itself is not held out: the primary probes it and takes it
+                // back once it answers; holding it out here would keep it out for good
+                if (node.group().equals(a.group()) && a.heldOut()) {
                     nowOut.add(a.nodeId());
                 }
             }

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class RoleAgentTests {
 
     private static final RoleTable TABLE = new RoleTable(7, List.of(
-            new RoleAssignment("w1", "g1", GroupRole.QUASI_PRIMARY, 1, "http://127.0.0.1:1")));
+            new RoleAssignment("w1", "g1", GroupRole.QUASI_PRIMARY, 1, "http://127.0.0.1:1", false)));
 
     private final Map<String, String> answers = new ConcurrentHashMap<>();
     private final Map<String, Integer> statuses = new ConcurrentHashMap<>();

@@ -35,7 +35,7 @@ final class RoleScripts {
                 return true
               end
               redis.call('HSET', KEYS[1], id, cjson.encode({nodeId = id, group = group, role = 'STANDBY',
-                epoch = gnum('epoch'), address = address}))
+                epoch = gnum('epoch'), address = address, outOfService = false}))
               return true
             end
             local function relabel(group)
@@ -49,9 +49,12 @@ final class RoleScripts {
                   if r.nodeId == primary then role = 'PRIMARY'
                   elseif isOut(r.nodeId) then role = 'UNAVAILABLE'
                   elseif r.nodeId == quasi then role = 'QUASI_PRIMARY' end
-                  if r.role ~= role or r.epoch ~= epoch then
+                  -- only an operator's mark holds a member out; the primary's own mark lifts itself
+                  local held = redis.call('HGET', KEYS[3], 'out:' .. r.nodeId) == 'operator'
+                  if r.role ~= role or r.epoch ~= epoch or r.outOfService ~= held then
                     r.role = role
                     r.epoch = epoch
+                    r.outOfService = held
                     redis.call('HSET', KEYS[1], r.nodeId, cjson.encode(r))
                     changed = true
                   end

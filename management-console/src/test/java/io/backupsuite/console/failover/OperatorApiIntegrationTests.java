@@ -9,10 +9,13 @@ import static io.backupsuite.console.TestCredentials.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.backupsuite.common.wire.ReplicationStatus;
+import io.backupsuite.common.wire.StandbyState;
 import io.backupsuite.console.ConsoleIntegrationTest;
 import io.backupsuite.console.TestApi.Response;
 import io.backupsuite.console.TestMember;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -90,12 +93,15 @@ class OperatorApiIntegrationTests extends ConsoleIntegrationTest {
 
             Response out = api.post("/api/v1/groups/g1/members/a/availability", OPERATOR, "{\"available\":false}");
             String whileOut = roleOf("a");
+            boolean heldWhileOut = heldOut("a");
             Response back = api.post("/api/v1/groups/g1/members/a/availability", OPERATOR, "{\"available\":true}");
 
             assertThat(out.status()).isEqualTo(200);
             assertThat(whileOut).isEqualTo("UNAVAILABLE");
+            assertThat(heldWhileOut).isTrue();
             assertThat(back.status()).isEqualTo(200);
             assertThat(roleOf("a")).isIn("STANDBY", "QUASI_PRIMARY");
+            assertThat(heldOut("a")).isFalse();
             var calls = p.calls("/internal/v1/replication/availability");
             assertThat(calls).hasSize(2);
             assertThat(calls.get(0).body().get("nodeId").asString()).isEqualTo("a");
@@ -105,6 +111,27 @@ class OperatorApiIntegrationTests extends ConsoleIntegrationTest {
             assertThat(api.post("/api/v1/groups/g1/members/zz/availability", OPERATOR, "{\"available\":false}").status())
                     .isEqualTo(404);
         }
+    }
+
+    @Test
+    void aMemberThePrimaryMarkedUnavailableIsShownSoButNotHeldOutAndReturnsWhenThePrimaryTakesItBack() {
+        report("http://127.0.0.1:9000", status("p", PRIMARY, 1, 10));
+        report("http://127.0.0.1:9001", status("a", STANDBY, 1, 10));
+
+        report("http://127.0.0.1:9000", withStandby(status("p", PRIMARY, 1, 11), "a", "UNAVAILABLE"));
+        String whileMarked = roleOf("a");
+        boolean heldWhileMarked = heldOut("a");
+        report("http://127.0.0.1:9000", withStandby(status("p", PRIMARY, 1, 12), "a", "READY"));
+
+        assertThat(whileMarked).isEqualTo("UNAVAILABLE");
+        // members apply only the operator's mark: the primary keeps probing a member it marked and takes it back
+        assertThat(heldWhileMarked).isFalse();
+        assertThat(roleOf("a")).isIn("STANDBY", "QUASI_PRIMARY");
+    }
+
+    private static ReplicationStatus withStandby(ReplicationStatus s, String standby, String state) {
+        return new ReplicationStatus(s.nodeId(), s.group(), s.role(), s.epoch(), s.lastEpoch(), s.lastSeq(), s.commitSeq(),
+                s.primaryId(), s.acceptingWrites(), List.of(new StandbyState(standby, state, 0, s.lastSeq())));
     }
 
     @Test

@@ -43,7 +43,7 @@ class NodeViewTests {
     @Test
     void theRoleTableDecidesRoleAndEpochAndAFreshReportTheSequenceNumbers() {
         StoredHeartbeat beat = beat("g1", "PRIMARY", "UP", NOW);
-        RoleAssignment row = new RoleAssignment("w", "g1", GroupRole.STANDBY, 7, "http://127.0.0.1:1");
+        RoleAssignment row = new RoleAssignment("w", "g1", GroupRole.STANDBY, 7, "http://127.0.0.1:1", false);
         MemberReport report = new MemberReport("w", "g1", "STANDBY", 7, 7, 500, 499, false, List.of(), NOW.toEpochMilli());
 
         NodeView view = NodeView.of(beat, row, report, 3L, NOW, TIMEOUT);
