@@ -64,8 +64,9 @@ class ReplicationConfiguration {
     }
 
     @Bean
-    ReplicationService replicationControl(Replica replica, WorkerNode node) {
-        return new ReplicationService(replica, node);
+    ReplicationService replicationControl(Replica replica, WorkerNode node, ReplicationProperties properties) {
+        return new ReplicationService(replica, node, properties.members().stream()
+                .collect(java.util.stream.Collectors.toMap(ReplicationProperties.Member::id, ReplicationProperties.Member::address)));
     }
 
     @Bean(destroyMethod = "close")

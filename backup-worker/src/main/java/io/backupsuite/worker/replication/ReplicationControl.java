@@ -2,6 +2,8 @@ package io.backupsuite.worker.replication;
 
 import io.backupsuite.common.wire.ReplicationStatus;
 import io.backupsuite.common.wire.RoleTable;
+import java.net.URI;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -39,4 +41,7 @@ public interface ReplicationControl {
 
     /** Milliseconds since this member last heard from its primary; 0 on the primary itself. */
     long millisSincePrimaryContact();
+
+    /** The API address of the member this one last followed as primary, when it knows one. */
+    Optional<URI> primaryAddress();
 }

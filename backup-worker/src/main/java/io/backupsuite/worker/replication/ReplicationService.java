@@ -8,7 +8,10 @@ import io.backupsuite.common.wire.RoleAssignment;
 import io.backupsuite.common.wire.RoleTable;
 import io.backupsuite.common.wire.StandbyState;
 import io.backupsuite.worker.WorkerNode;
+import java.net.URI;
 import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -20,12 +23,14 @@ final class ReplicationService implements ReplicationControl {
 
     private final Replica replica;
     private final WorkerNode node;
+    private final Map<String, URI> configured;
     private RoleTable table = new RoleTable(0, java.util.List.of());
     private Set<String> outOfService = new HashSet<>();
 
-    ReplicationService(Replica replica, WorkerNode node) {
+    ReplicationService(Replica replica, WorkerNode node, Map<String, URI> configured) {
         this.replica = replica;
         this.node = node;
+        this.configured = Map.copyOf(configured);
     }
 
     @Override
@@ -99,6 +104,23 @@ final class ReplicationService implements ReplicationControl {
             }
         }
         replica.setAvailable(nodeId, available);
+    }
+
+    @Override
+    public Optional<URI> primaryAddress() {
+        String primary = replica.status().primaryId();
+        if (primary == null || primary.equals(node.nodeId())) {
+            return Optional.empty();
+        }
+        synchronized (this) {
+            // the console's table has the address the primary registered; the configuration is the fallback
+            for (RoleAssignment a : table.nodes()) {
+                if (a.nodeId().equals(primary)) {
+                    return Optional.of(URI.create(a.address()));
+                }
+            }
+        }
+        return Optional.ofNullable(configured.get(primary));
     }
 
     @Override

@@ -16,8 +16,8 @@ import org.springframework.context.SmartLifecycle;
 /**
  * This member's side of role management (M1 claim 4): reports its replication status to the console (which is
  * its request for the quasi-primary role), pulls the role table as the fallback for a missed push, and, while it
- * is the quasi-primary, watches its primary: silent past the failure timeout, it asks the console for a new
- * epoch and promotes itself in it. One thread does all of it, so the steps never overlap.
+ * is the quasi-primary, watches its primary: silent past the failure timeout (or silent for a moment while its
+ * port refuses connections: its process is gone), it asks the console for a new epoch and promotes itself in it. One thread does all of it, so the steps never overlap.
  */
 class RoleAgent implements SmartLifecycle {
 
@@ -29,11 +29,13 @@ class RoleAgent implements SmartLifecycle {
     private final RolesProperties settings;
     private final MeterRegistry meters;
     private final Timer failoverTime;
+    private final PrimaryProbe probe;
     private volatile Thread thread;
     private volatile boolean quasiPrimary;
     private long lastReport;
     private long lastPull;
-    private long quietUntil;
+    /** Silence counts from here at the earliest: the grant of the role, or the last failover round that failed. */
+    private long silenceFrom;
 
     RoleAgent(ReplicationControl control, ConsoleClient console, WorkerNode node, RolesProperties settings,
             MeterRegistry meters) {
@@ -42,6 +44,8 @@ class RoleAgent implements SmartLifecycle {
         this.node = node;
         this.settings = settings;
         this.meters = meters;
+        this.probe = new PrimaryProbe(settings.checkInterval());
+        this.silenceFrom = System.nanoTime();
         this.failoverTime = Timer.builder("backup.worker.roles.failover.duration")
                 .description("From seeing the primary silent past the failure timeout to accepting writes as primary")
                 .publishPercentileHistogram()
@@ -60,8 +64,7 @@ class RoleAgent implements SmartLifecycle {
                 lastPull = now;
                 apply(console.pull(node.group()));
             }
-            if (quasiPrimary && now >= quietUntil && control.millisSincePrimaryContact() > settings.failureTimeout().toMillis()
-                    && control.status().role() != GroupRole.PRIMARY) {
+            if (quasiPrimary && primaryFailed() && control.status().role() != GroupRole.PRIMARY) {
                 failover();
             }
         } catch (java.io.IOException | RuntimeException e) {
@@ -73,7 +76,7 @@ class RoleAgent implements SmartLifecycle {
         ConsoleClient.Grant grant = console.report(node.address(), control.status());
         if (grant.granted() && !quasiPrimary) {
             // silence counts only from now: a member that was primary a moment ago has heard from no primary yet
-            quietUntil = System.nanoTime() + settings.failureTimeout().toNanos();
+            silenceFrom = System.nanoTime();
         }
         quasiPrimary = grant.granted();
         if (grant.stale() && grant.table() != null) {
@@ -91,17 +94,18 @@ class RoleAgent implements SmartLifecycle {
                 apply(answer.table());
             }
             quasiPrimary = false;
-            quietUntil = System.nanoTime() + settings.failureTimeout().toNanos();
+            silenceFrom = System.nanoTime();
             return;
         }
-        long silent = control.millisSincePrimaryContact();
-        if (silent <= settings.failureTimeout().toMillis()) {
+        long silent = silentMillis();
+        if (!primaryFailed()) {
             // the primary spoke while we asked (a stall, not a failure): the unused epoch simply expires
             log.info("Primary heard again {} ms ago: not promoting in epoch {}", silent, answer.epoch());
             meters.counter("backup.worker.roles.failovers", "outcome", "abandoned").increment();
             return;
         }
-        log.warn("Primary silent for {} ms: promoting in epoch {}", silent, answer.epoch());
+        log.warn("Primary silent for {} ms{}: promoting in epoch {}", silent,
+                silent > settings.failureTimeout().toMillis() ? "" : " and its port refuses connections", answer.epoch());
         try {
             control.promote(answer.epoch()).get(settings.promoteTimeout().toMillis(), TimeUnit.MILLISECONDS);
             failoverTime.record(Duration.ofNanos(System.nanoTime() - detected));
@@ -111,8 +115,24 @@ class RoleAgent implements SmartLifecycle {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             meters.counter("backup.worker.roles.failovers", "outcome", "failed").increment();
             log.warn("Promotion in epoch {} failed: {}", answer.epoch(), e.toString());
-            quietUntil = System.nanoTime() + settings.failureTimeout().toNanos();
+            silenceFrom = System.nanoTime();
         }
+    }
+
+    /**
+     * Whether the primary counts as failed: silent past the failure timeout, or silent past the probe delay while
+     * its port refuses connections (its process is gone: no need to wait out the timeout).
+     */
+    private boolean primaryFailed() {
+        long silent = silentMillis();
+        if (silent > settings.failureTimeout().toMillis()) {
+            return true;
+        }
+        return silent > settings.probeAfter().toMillis() && control.primaryAddress().map(probe::refused).orElse(false);
+    }
+
+    private long silentMillis() {
+        return Math.min(control.millisSincePrimaryContact(), (System.nanoTime() - silenceFrom) / 1_000_000);
     }
 
     private void apply(RoleTable table) {

@@ -13,7 +13,10 @@ import org.springframework.validation.annotation.Validated;
  * @param reportInterval how often the worker sends its replication status (its quasi-primary request)
  * @param pullInterval how often the worker pulls the role table, the fallback for a missed push
  * @param failureTimeout how long the quasi-primary's primary may stay silent before it asks for a failover
- * @param checkInterval how often the quasi-primary checks on its primary
+ * @param probeAfter how long the primary may be silent before the quasi-primary checks whether its port still
+ *     accepts connections; a refused connection means its process is gone, and the failover starts without waiting
+ *     out the failure timeout
+ * @param checkInterval how often the quasi-primary checks on its primary (also the probe's connect timeout)
  * @param requestTimeout how long one call to the console may take
  * @param promoteTimeout how long a promotion may take before the worker gives up and asks again
  */
@@ -24,13 +27,14 @@ public record RolesProperties(
         @DefaultValue("250ms") @NotNull Duration reportInterval,
         @DefaultValue("2s") @NotNull Duration pullInterval,
         @DefaultValue("300ms") @NotNull Duration failureTimeout,
+        @DefaultValue("60ms") @NotNull Duration probeAfter,
         @DefaultValue("20ms") @NotNull Duration checkInterval,
         @DefaultValue("1s") @NotNull Duration requestTimeout,
         @DefaultValue("5s") @NotNull Duration promoteTimeout) {
 
     public RolesProperties {
-        for (Duration d : new Duration[] {reportInterval, pullInterval, failureTimeout, checkInterval, requestTimeout,
-            promoteTimeout}) {
+        for (Duration d : new Duration[] {reportInterval, pullInterval, failureTimeout, probeAfter, checkInterval,
+            requestTimeout, promoteTimeout}) {
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("backup.worker.roles.* durations must be positive");
             }

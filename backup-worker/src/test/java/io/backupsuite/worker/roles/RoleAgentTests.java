@@ -11,12 +11,15 @@ import io.backupsuite.common.wire.RoleTable;
 import io.backupsuite.worker.WorkerNode;
 import io.backupsuite.worker.replication.ReplicationControl;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,6 +48,7 @@ class RoleAgentTests {
         console = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         console.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
+            replication.askedForFailover |= path.endsWith("/failover");
             requests.add(path + " " + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)
                     + " " + exchange.getRequestHeaders().getFirst("Authorization"));
             byte[] body = answers.getOrDefault(path, "{}").getBytes(StandardCharsets.UTF_8);
@@ -55,11 +59,15 @@ class RoleAgentTests {
         console.start();
         answers.put("/api/v1/roles", "{\"version\":7,\"nodes\":[{\"nodeId\":\"w1\",\"group\":\"g1\",\"role\":\"QUASI_PRIMARY\","
                 + "\"epoch\":1,\"address\":\"http://127.0.0.1:1\"}]}");
-        var settings = new RolesProperties(true, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofMillis(300),
-                Duration.ofMillis(1), Duration.ofSeconds(2), Duration.ofSeconds(2));
+        agent = agent(Duration.ofMillis(300));
+    }
+
+    private RoleAgent agent(Duration failureTimeout) {
+        var settings = new RolesProperties(true, Duration.ofMillis(1), Duration.ofMillis(1), failureTimeout,
+                Duration.ofMillis(50), Duration.ofMillis(20), Duration.ofSeconds(2), Duration.ofSeconds(2));
         var client = new ConsoleClient(URI.create("http://127.0.0.1:" + console.getAddress().getPort()), "node-token",
                 Duration.ofSeconds(2));
-        agent = new RoleAgent(replication, client, new WorkerNode("w1", "g1", "http://127.0.0.1:1"), settings,
+        return new RoleAgent(replication, client, new WorkerNode("w1", "g1", "http://127.0.0.1:1"), settings,
                 new SimpleMeterRegistry());
     }
 
@@ -137,6 +145,45 @@ class RoleAgentTests {
         assertThat(replication.promotedIn).isEmpty();
     }
 
+    @Test
+    void aPrimaryWhosePortRefusesConnectionsIsReplacedWithoutWaitingOutTheFailureTimeout() throws Exception {
+        agent = agent(Duration.ofHours(1));
+        grant(true);
+        answers.put("/api/v1/groups/g1/failover", "{\"epoch\":5}");
+        replication.silentFor = 100; // three heartbeats missed, far from the hour of the failure timeout
+        replication.primary = closedPort();
+        agent.tick(); // the grant: silence counts from here
+
+        await().atMost(Duration.ofSeconds(10)).until(this::tickUntilPromoted);
+
+        assertThat(replication.promotedIn).containsExactly(5L);
+    }
+
+    @Test
+    void aStalledPrimaryThatStillAcceptsConnectionsIsNotReplacedBeforeTheFailureTimeout() throws Exception {
+        agent = agent(Duration.ofMillis(500));
+        grant(true);
+        answers.put("/api/v1/groups/g1/failover", "{\"epoch\":5}");
+        replication.silentFor = 400;
+        try (ServerSocket stalled = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) { // listens, never answers
+            replication.primary = URI.create("http://127.0.0.1:" + stalled.getLocalPort());
+            long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+            while (System.nanoTime() < until) {
+                agent.tick(); // a second of rounds: long past the grant's quiet period, the probe runs every round
+            }
+
+            assertThat(replication.promotedIn).isEmpty();
+            assertThat(requests).noneSatisfy(r -> assertThat(r).startsWith("/api/v1/groups/g1/failover"));
+        }
+    }
+
+    /** The address of a loopback port nothing listens on. */
+    private static URI closedPort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return URI.create("http://127.0.0.1:" + s.getLocalPort());
+        }
+    }
+
     private boolean tickUntilPromoted() throws InterruptedException {
         agent.tick();
         return !replication.promotedIn.isEmpty();
@@ -157,11 +204,12 @@ class RoleAgentTests {
         final List<Long> promotedIn = new CopyOnWriteArrayList<>();
         final List<RoleTable> applied = new CopyOnWriteArrayList<>();
         volatile long silentFor;
-        /** After the agent asked the console (it reads the silence twice), the primary is heard from again. */
+        /** Once the agent asked the console for a failover, the primary is heard from again. */
         volatile boolean heardAgainAfterAsking;
-        private int silenceReads;
+        volatile boolean askedForFailover;
         volatile GroupRole role = GroupRole.STANDBY;
         volatile long epoch = 1;
+        volatile URI primary;
 
         @Override
         public ReplicationStatus status() {
@@ -196,9 +244,13 @@ class RoleAgentTests {
         public void setAvailable(String nodeId, boolean available) {}
 
         @Override
-        public synchronized long millisSincePrimaryContact() {
-            silenceReads++;
-            return heardAgainAfterAsking && silenceReads > 1 ? 5 : silentFor;
+        public Optional<URI> primaryAddress() {
+            return Optional.ofNullable(primary);
+        }
+
+        @Override
+        public long millisSincePrimaryContact() {
+            return heardAgainAfterAsking && askedForFailover ? 5 : silentFor;
         }
     }
 }
