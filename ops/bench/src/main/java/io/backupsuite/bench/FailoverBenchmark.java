@@ -206,7 +206,11 @@ public final class FailoverBenchmark {
         if (p.isEmpty()) {
             return false;
         }
-        JsonNode standbys = status(stack.workers().get(p.get())).get("standbys");
+        JsonNode primary = status(stack.workers().get(p.get()));
+        if (primary == null) {
+            return false; // it did not answer in time: ask again
+        }
+        JsonNode standbys = primary.get("standbys");
         int ready = 0;
         for (JsonNode s : standbys) {
             // under a steady write stream a catching-up standby can stay one append behind READY: a small lag is caught up
