@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
@@ -70,13 +71,19 @@ final class Segment implements AutoCloseable {
     }
 
     static ByteBuffer encode(LogEntry entry) {
-        int length = entry.diskSize() - HEADER;
         ByteBuffer buffer = ByteBuffer.allocate(entry.diskSize());
+        put(buffer, entry);
+        return buffer.flip();
+    }
+
+    /** Writes one record at the buffer's position. */
+    private static void put(ByteBuffer buffer, LogEntry entry) {
+        int start = buffer.position();
+        int length = entry.diskSize() - HEADER;
         buffer.putInt(length).putInt(0).putLong(entry.epoch()).putLong(entry.seq()).put(entry.type()).put(entry.payload());
         CRC32C crc = new CRC32C();
-        crc.update(buffer.array(), HEADER, length);
-        buffer.putInt(4, (int) crc.getValue());
-        return buffer.flip();
+        crc.update(buffer.array(), buffer.arrayOffset() + start + HEADER, length);
+        buffer.putInt(start + 4, (int) crc.getValue());
     }
 
     void write(ByteBuffer record) throws IOException {
@@ -87,6 +94,33 @@ final class Segment implements AutoCloseable {
         }
         index(at);
         size = at + length;
+    }
+
+    /** Appends consecutive entries with one write: a standby's batch costs one system call, not one per entry. */
+    void write(List<LogEntry> entries) throws IOException {
+        if (entries.size() == 1) {
+            write(encode(entries.get(0)));
+            return;
+        }
+        int total = 0;
+        for (LogEntry entry : entries) {
+            total += entry.diskSize();
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(total);
+        for (LogEntry entry : entries) {
+            put(buffer, entry);
+        }
+        buffer.flip();
+        long at = size;
+        while (buffer.hasRemaining()) {
+            channel.write(buffer, at + buffer.position());
+        }
+        long position = at;
+        for (LogEntry entry : entries) {
+            index(position);
+            position += entry.diskSize();
+        }
+        size = position;
     }
 
     private void index(long position) {

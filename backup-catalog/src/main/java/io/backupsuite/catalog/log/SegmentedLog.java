@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * The durable, append-only log: segment files of CRC-checked records and group commit.
  *
  * <p>{@link #append} writes entries to the page cache at once and returns a future that completes
- * when an fsync has covered them; one flusher thread fsyncs whatever was written since its last
- * round, so concurrent appends share fsyncs. Durability is a prefix: entry n durable means every
+ * when an fsync has covered them; one round at a time fsyncs whatever was written since the last
+ * one, so concurrent appends share fsyncs. The flusher thread runs the rounds, or a caller that
+ * waits anyway ({@link #flushNow}). Durability is a prefix: entry n durable means every
  * entry before it is too. On open, a torn or corrupt tail (crash mid-write) fails its CRC and is cut
  * off — it was never acknowledged. Entries are removed only by {@link #truncateFrom} (a suffix the
  * caller has found to conflict by epoch) and {@link #compactTo} (whole segments of committed,
@@ -53,6 +54,8 @@ public final class SegmentedLog implements AutoCloseable {
     private long truncations;
     private IOException failure;
     private boolean closed;
+    /** A group-commit round is running (in the flusher or in a caller of {@link #flushNow}). */
+    private boolean flushing;
 
     /**
      * Opens the log in {@code dir}, recovering what is intact.
@@ -144,27 +147,19 @@ public final class SegmentedLog implements AutoCloseable {
         if (failure != null || closed) {
             return CompletableFuture.failedFuture(failure != null ? failure : LogException.closed());
         }
-        try {
-            for (LogEntry entry : entries) {
-                if (entry.seq() != lastSeq + 1 || entry.epoch() < lastEpoch() || entry.diskSize() > MAX_RECORD) {
-                    throw LogException.invalid("entry (" + entry.epoch() + ", " + entry.seq() + ") does not continue the log at ("
-                            + lastEpoch() + ", " + lastSeq + ")");
-                }
-                Segment active = segments.get(segments.size() - 1);
-                if (active.size() > 0 && active.size() + entry.diskSize() > segmentBytes) {
-                    if (!dirty.contains(active.channel)) {
-                        dirty.add(active.channel);
-                    }
-                    active = newSegment(entry.seq());
-                }
-                active.write(Segment.encode(entry));
-                noteEpoch(entry.seq(), entry.epoch());
-                lastSeq = entry.seq();
-                ring[(int) (entry.seq() % TAIL_ENTRIES)] = entry;
-                ringFirst = Math.max(ringFirst, entry.seq() - TAIL_ENTRIES + 1);
+        long expectedSeq = lastSeq + 1;
+        long minEpoch = lastEpoch();
+        for (LogEntry entry : entries) {
+            // all checked before anything is written: a refused append leaves the log as it was
+            if (entry.seq() != expectedSeq || entry.epoch() < minEpoch || entry.diskSize() > MAX_RECORD) {
+                return CompletableFuture.failedFuture(LogException.invalid("entry (" + entry.epoch() + ", " + entry.seq()
+                        + ") does not continue the log at (" + minEpoch + ", " + (expectedSeq - 1) + ")"));
             }
-        } catch (LogException e) {
-            return CompletableFuture.failedFuture(e);
+            expectedSeq++;
+            minEpoch = entry.epoch();
+        }
+        try {
+            writeRuns(entries);
         } catch (IOException e) {
             failure = LogException.failed(e);
             return CompletableFuture.failedFuture(failure);
@@ -172,6 +167,36 @@ public final class SegmentedLog implements AutoCloseable {
         CompletableFuture<Long> done = whenDurable(lastSeq);
         notifyAll();
         return done;
+    }
+
+    /** Writes checked entries, one write per segment they fall into; a full segment is closed and a new one started. */
+    private void writeRuns(List<LogEntry> entries) throws IOException {
+        int from = 0;
+        while (from < entries.size()) {
+            Segment active = segments.get(segments.size() - 1);
+            int to = from;
+            long bytes = active.size();
+            while (to < entries.size() && (to == from && bytes == 0 || bytes + entries.get(to).diskSize() <= segmentBytes)) {
+                bytes += entries.get(to).diskSize();
+                to++;
+            }
+            if (to == from) {
+                if (!dirty.contains(active.channel)) {
+                    dirty.add(active.channel);
+                }
+                newSegment(entries.get(from).seq());
+                continue;
+            }
+            List<LogEntry> run = entries.subList(from, to);
+            active.write(run);
+            for (LogEntry entry : run) {
+                noteEpoch(entry.seq(), entry.epoch());
+                lastSeq = entry.seq();
+                ring[(int) (entry.seq() % TAIL_ENTRIES)] = entry;
+            }
+            ringFirst = Math.max(ringFirst, lastSeq - TAIL_ENTRIES + 1);
+            from = to;
+        }
     }
 
     /** Completes once every entry up to {@code seq} is fsynced (at once if it already is). */
@@ -189,49 +214,74 @@ public final class SegmentedLog implements AutoCloseable {
 
     private void flushLoop() {
         while (true) {
-            long target;
-            long generation;
-            List<FileChannel> channels;
             synchronized (this) {
-                while (durableSeq >= lastSeq && !closed) {
+                while ((durableSeq >= lastSeq || flushing) && !closed && failure == null) {
                     try {
                         wait();
                     } catch (InterruptedException e) {
                         return;
                     }
                 }
-                if (closed) {
+                if (closed || failure != null) {
                     return;
                 }
-                target = lastSeq;
-                generation = truncations;
-                channels = new ArrayList<>(dirty);
-                dirty.clear();
-                channels.add(segments.get(segments.size() - 1).channel);
             }
-            try {
-                long start = System.nanoTime();
-                for (FileChannel channel : channels) {
-                    channel.force(false);
-                }
-                fsyncNanos.accept(System.nanoTime() - start);
-            } catch (IOException e) {
-                synchronized (this) {
-                    if (generation != truncations || closed) {
-                        continue; // the channel went away with a truncation or close, not a disk failure
-                    }
-                }
-                log.error("Log {} failed to fsync; refusing writes until restart", dir, e);
-                failAll(LogException.failed(e));
+            flushRound();
+        }
+    }
+
+    /**
+     * Runs a group-commit round in the calling thread if entries wait for an fsync and no round is
+     * running; otherwise returns at once (the running round, or the flusher after it, covers them).
+     * A caller that would block on {@link #whenDurable} anyway — a standby answering an append —
+     * so saves the two thread switches of handing the fsync to the flusher and back, which on a
+     * busy machine cost more than the fsync.
+     */
+    public void flushNow() {
+        flushRound();
+    }
+
+    private void flushRound() {
+        long target;
+        long generation;
+        List<FileChannel> channels;
+        synchronized (this) {
+            if (flushing || durableSeq >= lastSeq || closed || failure != null) {
                 return;
             }
-            completeUpTo(target, generation);
+            flushing = true; // one round at a time: whoever runs it fsyncs for everybody
+            target = lastSeq;
+            generation = truncations;
+            channels = new ArrayList<>(dirty);
+            dirty.clear();
+            channels.add(segments.get(segments.size() - 1).channel);
         }
+        try {
+            long start = System.nanoTime();
+            for (FileChannel channel : channels) {
+                channel.force(false);
+            }
+            fsyncNanos.accept(System.nanoTime() - start);
+        } catch (IOException e) {
+            synchronized (this) {
+                flushing = false;
+                notifyAll();
+                if (generation != truncations || closed) {
+                    return; // the channel went away with a truncation or close, not a disk failure
+                }
+            }
+            log.error("Log {} failed to fsync; refusing writes until restart", dir, e);
+            failAll(LogException.failed(e));
+            return;
+        }
+        completeUpTo(target, generation);
     }
 
     private void completeUpTo(long target, long generation) {
         List<CompletableFuture<Long>> done = new ArrayList<>();
         synchronized (this) {
+            flushing = false;
+            notifyAll(); // the flusher takes what was appended during this round
             if (generation != truncations) {
                 return; // a truncation raced with this fsync: the next round covers what is there now
             }
@@ -248,6 +298,7 @@ public final class SegmentedLog implements AutoCloseable {
         List<CompletableFuture<Long>> all = new ArrayList<>();
         synchronized (this) {
             failure = cause;
+            notifyAll();
             waiters.values().forEach(all::addAll);
             waiters.clear();
         }

@@ -17,7 +17,7 @@ import java.util.List;
  * @param standbyRetries failed appends in a row after which a standby is marked unavailable
  * @param heartbeatInterval longest silence of the primary towards a standby
  * @param maxBatchEntries most entries per append
- * @param window appends in flight per standby (pipelining)
+ * @param window appends in flight per standby (pipelining) once a quarter of {@code maxBatchEntries} waits
  * @param segmentBytes log segment size
  * @param checkpointEntries applied entries between checkpoints of the state (then the log is compacted)
  */

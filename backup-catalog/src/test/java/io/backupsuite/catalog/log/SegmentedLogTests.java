@@ -59,6 +59,63 @@ class SegmentedLogTests {
     }
 
     @Test
+    void aBatchThatCrossesSegmentsIsWrittenWholeAndReadBack() throws Exception {
+        List<LogEntry> batch = new ArrayList<>();
+        for (long seq = 1; seq <= 300; seq++) {
+            batch.add(entry(1, seq));
+        }
+        try (var log = new SegmentedLog(dir, 1024, n -> {})) {
+            log.append(batch).get();
+            assertThat(log.segmentCount()).isGreaterThan(1);
+        }
+        try (var log = new SegmentedLog(dir, 1024, n -> {})) {
+            assertThat(log.lastSeq()).isEqualTo(300);
+            assertThat(log.read(1, 300, 1 << 20)).extracting(e -> new String(e.payload()))
+                    .containsExactlyElementsOf(batch.stream().map(e -> new String(e.payload())).toList());
+        }
+    }
+
+    @Test
+    void aBatchWithAGapIsRefusedWhole() throws Exception {
+        try (var log = new SegmentedLog(dir, 1 << 20, n -> {})) {
+            log.append(List.of(entry(1, 1))).get();
+            assertThatThrownBy(() -> log.append(List.of(entry(1, 2), entry(1, 4))).get()).hasCauseInstanceOf(LogException.class);
+            assertThat(log.lastSeq()).isEqualTo(1);
+            log.append(List.of(entry(1, 2))).get();
+            assertThat(log.lastSeq()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void callersThatFlushThemselvesAndTheFlusherShareRounds() throws Exception {
+        AtomicInteger fsyncs = new AtomicInteger();
+        try (var log = new SegmentedLog(dir, 64 << 20, n -> fsyncs.incrementAndGet())) {
+            List<CompletableFuture<Long>> all = new ArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                Thread thread = new Thread(() -> {
+                    for (int i = 0; i < 100; i++) {
+                        CompletableFuture<Long> durable;
+                        synchronized (all) { // appends must come in seq order
+                            durable = log.append(List.of(entry(1, all.size() + 1)));
+                            all.add(durable);
+                        }
+                        log.flushNow();
+                    }
+                });
+                threads.add(thread);
+                thread.start();
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
+            assertThat(log.durableSeq()).isEqualTo(800);
+        }
+        assertThat(fsyncs.get()).isPositive().isLessThanOrEqualTo(800);
+    }
+
+    @Test
     void aTornLastRecordIsCutOffOnRestart() throws Exception {
         try (var log = new SegmentedLog(dir, 1 << 20, n -> {})) {
             for (long seq = 1; seq <= 10; seq++) {

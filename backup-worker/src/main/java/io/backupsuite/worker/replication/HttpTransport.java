@@ -16,6 +16,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
@@ -30,6 +33,17 @@ final class HttpTransport implements Transport {
     private final String nodeToken;
     private final HttpClient client;
     private final Duration timeout;
+    /**
+     * Runs the blocking calls of {@link #call}: the client's own {@code sendAsync} hands every
+     * response to the common fork-join pool, which on a 2-core machine has parallelism 1 and so
+     * starts a new thread per response (thousands a second under load). One pooled thread per
+     * call in flight is bounded by the replication window.
+     */
+    private final ExecutorService calls = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "replication-http");
+        t.setDaemon(true);
+        return t;
+    });
 
     HttpTransport(Map<String, URI> addresses, String nodeToken, Duration timeout) {
         this.addresses = Map.copyOf(addresses);
@@ -59,12 +73,25 @@ final class HttpTransport implements Transport {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+        return call(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
             if (response.statusCode() != 200) {
                 throw new IllegalStateException(to + " answered " + response.statusCode() + " to " + path);
             }
             return decode.apply(response.body());
         });
+    }
+
+    private <T> CompletableFuture<HttpResponse<T>> call(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return client.send(request, handler);
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CompletionException(e);
+            }
+        }, calls);
     }
 
     @Override
@@ -94,7 +121,7 @@ final class HttpTransport implements Transport {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"epoch\":" + epoch + "}"))
                 .build();
-        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
+        return call(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
             if (response.statusCode() != 200) {
                 throw new IllegalStateException(to + " did not promote: " + response.statusCode() + " " + response.body());
             }

@@ -30,7 +30,7 @@ import org.springframework.validation.annotation.Validated;
  * @param standbyRetries failed appends in a row after which the primary marks a standby unavailable
  * @param heartbeatInterval longest silence of the primary towards a standby (standbys detect a silent primary from it)
  * @param maxBatchEntries most entries in one append
- * @param window appends in flight per standby (pipelining)
+ * @param window appends in flight per standby (pipelining) once a quarter of {@code maxBatchEntries} waits
  * @param segmentSize size of one log segment file
  * @param checkpointEntries applied entries between saves of the catalog state, after which old log segments are deleted
  * @param blobFetchTimeout how long a standby may take to fetch one missing blob from its holder

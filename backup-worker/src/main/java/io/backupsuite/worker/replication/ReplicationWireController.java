@@ -28,7 +28,7 @@ class ReplicationWireController {
     @PostMapping("/append")
     byte[] append(@RequestBody byte[] body) {
         var request = decode(() -> WireFormat.appendRequest(body));
-        return WireFormat.encode(ReplicationProblems.await(replica.onAppend(request), timeoutMillis));
+        return WireFormat.encode(ReplicationProblems.await(replica.onAppendWaiting(request), timeoutMillis));
     }
 
     @PostMapping("/promise")

@@ -33,9 +33,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class CatalogCommitBenchmark {
 
-    record Args(int commits, int inFlight, int single, int restartEntries, Path dir) {
+    record Args(int commits, int inFlight, int single, int restartEntries, int warmUp, Path dir) {
         static Args parse(String[] argv) {
             int commits = 100_000;
+            // on two busy cores the JIT was still compiling after 5,000 warm-up commits and took half
+            // a core or more from the measured run: warm up until the code is compiled
+            int warmUp = 30_000;
             int inFlight = 64;
             int single = 2_000;
             int restart = 1_000_000;
@@ -46,11 +49,12 @@ public final class CatalogCommitBenchmark {
                     case "--in-flight" -> inFlight = Integer.parseInt(argv[i + 1]);
                     case "--single" -> single = Integer.parseInt(argv[i + 1]);
                     case "--restart-entries" -> restart = Integer.parseInt(argv[i + 1]);
+                    case "--warm-up" -> warmUp = Integer.parseInt(argv[i + 1]);
                     case "--dir" -> dir = Path.of(argv[i + 1]);
                     default -> throw new IllegalArgumentException("unknown option " + argv[i]);
                 }
             }
-            return new Args(commits, inFlight, single, restart, dir.toAbsolutePath());
+            return new Args(commits, inFlight, single, restart, warmUp, dir.toAbsolutePath());
         }
     }
 
@@ -73,7 +77,7 @@ public final class CatalogCommitBenchmark {
             try (CatalogNode primary = new CatalogNode("w1", ports, 1, args.dir().resolve("w1"), ReplicaListener.NONE)) {
                 Replica replica = primary.replica;
                 replica.promote(1).get(30, TimeUnit.SECONDS);
-                run(replica, 5_000, args.inFlight(), "warm-up");
+                run(replica, args.warmUp(), args.inFlight(), "warm-up");
                 double[] many = run(replica, args.commits(), args.inFlight(), "throughput");
                 double[] one = run(replica, args.single(), 1, "one submitter");
                 double target = 2 * fsyncP50 + 0.5;

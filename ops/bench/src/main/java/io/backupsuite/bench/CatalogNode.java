@@ -27,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 
@@ -38,6 +40,12 @@ import java.util.function.Function;
  */
 final class CatalogNode implements AutoCloseable {
 
+    static {
+        // the workers' server (Tomcat) sends with TCP_NODELAY; the JDK server does not by default, and
+        // its header and body writes then wait for the peer's delayed ACK (up to 40 ms per answer)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     final Replica replica;
     private final HttpServer server;
 
@@ -47,7 +55,7 @@ final class CatalogNode implements AutoCloseable {
         this.replica = new Replica(config, new Client(ports), StandbyHook.NONE, listener);
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", ports.get(id)), 256);
         server.setExecutor(Executors.newFixedThreadPool(16));
-        server.createContext("/append", ex -> serve(ex, b -> WireFormat.encode(replica.onAppend(WireFormat.appendRequest(b)).join())));
+        server.createContext("/append", ex -> serve(ex, b -> WireFormat.encode(replica.onAppendWaiting(WireFormat.appendRequest(b)).join())));
         server.createContext("/promise", ex -> serve(ex, b -> WireFormat.encode(replica.onPromise(WireFormat.promiseRequest(b)))));
         server.createContext("/fetch", ex -> serve(ex, b -> WireFormat.encode(replica.onFetch(WireFormat.fetchRequest(b)))));
         server.start();
@@ -73,6 +81,12 @@ final class CatalogNode implements AutoCloseable {
     static final class Client implements Transport {
         private final Map<String, Integer> ports;
         private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        /** Blocking sends on pooled threads, as the workers' HttpTransport does (why: see there). */
+        private final ExecutorService calls = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "replication-http");
+            t.setDaemon(true);
+            return t;
+        });
 
         Client(Map<String, Integer> ports) {
             this.ports = Map.copyOf(ports);
@@ -83,7 +97,16 @@ final class CatalogNode implements AutoCloseable {
                     .timeout(Duration.ofSeconds(5))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .build();
-            return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                } catch (IOException e) {
+                    throw new CompletionException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CompletionException(e);
+                }
+            }, calls).thenApply(r -> {
                 if (r.statusCode() != 200) {
                     throw new IllegalStateException(to + " answered " + r.statusCode());
                 }
