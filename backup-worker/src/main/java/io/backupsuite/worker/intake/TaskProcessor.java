@@ -70,12 +70,12 @@ final class TaskProcessor {
             count("expired", "none");
             return;
         }
-        TaskResult result = run(task);
+        TaskResult result = run(task, receivedNanos);
         count(result.outcome().name().toLowerCase(Locale.ROOT), result.errorKind() == null ? "none" : result.errorKind());
         results.publish(result); // the slot is free again at once; a lost result only lets the lease expire
     }
 
-    private TaskResult run(TaskMessage task) {
+    private TaskResult run(TaskMessage task, long receivedNanos) {
         long now = System.currentTimeMillis();
         try {
             String sha256 = normalisedSha256(task);
@@ -84,7 +84,7 @@ final class TaskProcessor {
             }
             long bytes = 0;
             if (!store.contains(sha256)) { // another key with the same content may have stored it already
-                ProgressListener listener = progress.start(task);
+                ProgressListener listener = progress.start(task, (System.nanoTime() - receivedNanos) / 1_000_000);
                 var request = new DownloadRequest(task.objectKey(), task.size(), sha256, task.sources());
                 try (StagedBlob staged = downloader.download(request, listener)) {
                     bytes = staged.commit().size();

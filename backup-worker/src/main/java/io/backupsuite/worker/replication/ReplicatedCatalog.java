@@ -9,35 +9,30 @@ import io.backupsuite.worker.catalog.Catalog;
 import io.backupsuite.worker.catalog.CatalogEntry;
 import io.backupsuite.worker.catalog.CatalogException;
 import io.backupsuite.worker.catalog.CatalogWrite;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The catalog of a storage-group member: reads from this member's applied state (tagged with its
- * applied sequence number), writes submitted to the primary — here, or forwarded to it — and
- * returned only once committed on the quorum. While there is no primary (a switch in progress) a
+ * applied sequence number), writes submitted to the primary — here, or forwarded to it in batches
+ * ({@link SubmitBatcher}) — and returned only once committed on the quorum. While there is no primary (a switch in progress) a
  * write is retried briefly, within the write timeout.
  */
 final class ReplicatedCatalog implements Catalog {
 
-    private static final Logger log = LoggerFactory.getLogger(ReplicatedCatalog.class);
     private static final long RETRY_PAUSE_MILLIS = 25;
 
     private final Replica replica;
-    private final HttpTransport transport;
+    private final SubmitBatcher forwarded;
     private final Duration writeTimeout;
 
-    ReplicatedCatalog(Replica replica, HttpTransport transport, Duration writeTimeout) {
+    ReplicatedCatalog(Replica replica, SubmitBatcher forwarded, Duration writeTimeout) {
         this.replica = replica;
-        this.transport = transport;
+        this.forwarded = forwarded;
         this.writeTimeout = writeTimeout;
     }
 
@@ -102,23 +97,14 @@ final class ReplicatedCatalog implements Catalog {
 
     private Committed forward(String primary, CatalogOp op, long remainingNanos) throws CatalogException {
         try {
-            HttpRequest request = transport.request(primary, "/internal/v1/replication/submit")
-                    .timeout(Duration.ofNanos(remainingNanos))
-                    .header("Content-Type", HttpTransport.BINARY)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(op.encode()))
-                    .build();
-            HttpResponse<byte[]> response = transport.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() == 200) {
-                return CommittedCodec.decode(response.body());
+            return forwarded.submit(primary, op).get(remainingNanos, TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ReplicationException r) {
+                throw r;
             }
-            String problem = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
-            if (response.statusCode() == 409 && problem.contains("problem:not-primary")) {
-                throw ReplicationException.notPrimary(null);
-            }
-            throw CatalogException.notCommitted("primary " + primary + " refused the write: " + response.statusCode() + " " + problem, null);
-        } catch (java.io.IOException e) {
-            log.debug("Forwarding a write to {} failed: {}", primary, e.toString());
-            throw ReplicationException.notPrimary(null); // the primary may be gone: look again
+            throw CatalogException.notCommitted("primary " + primary + " did not commit the write: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw CatalogException.notCommitted("catalog write not committed in time by primary " + primary, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw CatalogException.notCommitted("interrupted", e);

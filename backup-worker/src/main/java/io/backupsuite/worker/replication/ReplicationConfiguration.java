@@ -14,6 +14,9 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,6 +27,8 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ReplicationProperties.class)
 class ReplicationConfiguration {
+
+    private static final int BLOB_COMMITTERS = 8;
 
     @Bean
     HttpTransport replicationTransport(ReplicationProperties properties, SecurityProperties security, WorkerNode node) {
@@ -37,9 +42,9 @@ class ReplicationConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    Replica replica(ReplicationProperties p, WorkerProperties worker, WorkerNode node, HttpTransport transport, BlobStore store,
+    Replica replica(ReplicationProperties p, WorkerProperties worker, WorkerNode node, HttpTransport transport, StandbyHook hook,
             ReplicationMetrics metrics) throws IOException {
-        List<String> members = p.members().isEmpty() ? List.of(node.nodeId()) : p.members().stream().map(ReplicationProperties.Member::id).toList();
+        List<String> members = members(p, node);
         if (!members.contains(node.nodeId())) {
             throw new IllegalStateException("backup.worker.replication.members must list this worker (" + node.nodeId() + ")");
         }
@@ -47,10 +52,34 @@ class ReplicationConfiguration {
         var config = new ReplicaConfig(node.nodeId(), members, quorum, worker.dataDir().resolve("replication"), p.writeTimeout(),
                 p.standbyTimeout(), p.standbyRetries(), p.heartbeatInterval(), p.maxBatchEntries(), p.window(), p.segmentSize().toBytes(),
                 p.checkpointEntries());
-        StandbyHook hook = members.size() == 1 ? StandbyHook.NONE : new BlobFetcher(store, transport, node.nodeId(), members, p.blobFetchTimeout());
         Replica replica = new Replica(config, transport, hook, metrics);
         metrics.bind(replica, config.others());
         return replica;
+    }
+
+    /** Makes this member hold the blobs of entries before it logs them (a group of one holds what it stored itself). */
+    @Bean
+    StandbyHook blobFetcher(ReplicationProperties p, WorkerNode node, HttpTransport transport, BlobStore store, ExecutorService blobCommitters) {
+        List<String> members = members(p, node);
+        return members.size() == 1 ? StandbyHook.NONE : new BlobFetcher(store, transport, node.nodeId(), members, p.blobFetchTimeout(), blobCommitters);
+    }
+
+    private static List<String> members(ReplicationProperties p, WorkerNode node) {
+        return p.members().isEmpty() ? List.of(node.nodeId()) : p.members().stream().map(ReplicationProperties.Member::id).toList();
+    }
+
+    /**
+     * Threads on which a standby commits the blobs of one append concurrently: concurrent fsyncs on
+     * one filesystem share journal commits, sequential ones pay one each.
+     */
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService blobCommitters() {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newFixedThreadPool(BLOB_COMMITTERS, r -> {
+            Thread t = new Thread(r, "blob-commit-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Bean
@@ -60,7 +89,7 @@ class ReplicationConfiguration {
 
     @Bean
     Catalog catalog(Replica replica, HttpTransport transport, ReplicationProperties properties) {
-        return new ReplicatedCatalog(replica, transport, properties.writeTimeout());
+        return new ReplicatedCatalog(replica, new SubmitBatcher(transport, properties.writeTimeout().multipliedBy(2)), properties.writeTimeout());
     }
 
     @Bean

@@ -38,14 +38,29 @@ public final class ProgressPublisher {
                 .register(registry);
     }
 
-    /** Publishes that the attempt started and returns the listener for its transfer. */
-    public ProgressListener start(TaskMessage task) {
+    /**
+     * The listener for an attempt's transfer. A first attempt sends nothing at the start: its first
+     * message goes out one interval after the attempt was received, like every later one after its
+     * predecessor, so the lease is still renewed at least every interval (at most a third of the
+     * lease) while the transfer runs, and a first attempt shorter than that (nearly every small file)
+     * sends no progress at all. For small files the start message was one more Kafka message,
+     * lease-renewing script and Redis AOF write per file, for a task that is DONE milliseconds later.
+     * A retry still reports at once that it started, so an attempt that kills its worker counts
+     * towards the task's attempt budget from the second attempt on (the dispatcher counts only
+     * expired attempts that reported).
+     *
+     * @param waitedMillis how long the attempt has waited since it was received
+     */
+    public ProgressListener start(TaskMessage task, long waitedMillis) {
         long interval = maxInterval.toMillis();
         if (task.leaseMillis() > 0) {
             interval = Math.max(1, Math.min(interval, task.leaseMillis() / 3));
         }
-        Tracker tracker = new Tracker(task, interval);
-        tracker.send(0, task.sources().isEmpty() ? null : task.sources().get(0), ProgressListener.Detail.NONE, System.currentTimeMillis());
+        long now = System.currentTimeMillis();
+        Tracker tracker = new Tracker(task, interval, now - waitedMillis);
+        if (task.attempt() > 1) {
+            tracker.send(0, task.sources().isEmpty() ? null : task.sources().get(0), ProgressListener.Detail.NONE, now);
+        }
         return tracker;
     }
 
@@ -54,9 +69,10 @@ public final class ProgressPublisher {
         private final long intervalMillis;
         private long lastSent;
 
-        Tracker(TaskMessage task, long intervalMillis) {
+        Tracker(TaskMessage task, long intervalMillis, long receivedAtMillis) {
             this.task = task;
             this.intervalMillis = intervalMillis;
+            this.lastSent = receivedAtMillis;
         }
 
         @Override

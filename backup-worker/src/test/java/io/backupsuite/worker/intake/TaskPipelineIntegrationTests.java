@@ -60,10 +60,7 @@ class TaskPipelineIntegrationTests extends WorkerIntegrationTest {
                 assertThat(e.holders()).containsExactly(NODE_ID);
             });
         }
-        // every attempt reported progress with its own token (this renews the dispatcher's lease)
-        await().untilAsserted(() -> assertThat(collector.progress())
-                .extracting(p -> p.attemptToken())
-                .containsAll(tasks.stream().map(TaskMessage::attemptToken).toList()));
+        // attempts this short send no progress (see ProgressPublisherIntegrationTests for the lease renewal of long ones)
         assertThat(files("tmp")).isEmpty();
     }
 

@@ -2,6 +2,7 @@ package io.backupsuite.bench;
 
 import io.backupsuite.localstack.LocalStack;
 import io.backupsuite.localstack.Part;
+import io.backupsuite.localstack.PartKind;
 import io.backupsuite.localstack.RunningStack;
 import io.backupsuite.localstack.StackOptions;
 import java.io.IOException;
@@ -47,7 +48,11 @@ public final class EndToEndBenchmark {
     public static void main(String[] args) throws Exception {
         BenchArgs a = BenchArgs.parse(args);
         Path dir = Files.createTempDirectory("bench-e2e");
-        StackOptions options = StackOptions.builder(Path.of(System.getProperty("backup.repo.root", ".")).toAbsolutePath().normalize()).randomPorts().dataDir(dir).build();
+        StackOptions.Builder builder = StackOptions.builder(Path.of(System.getProperty("backup.repo.root", ".")).toAbsolutePath().normalize())
+                .randomPorts().dataDir(dir);
+        a.workerArgs().forEach(arg -> builder.extraArgs(PartKind.WORKER, arg));
+        a.dispatcherArgs().forEach(arg -> builder.extraArgs(PartKind.DISPATCHER, arg));
+        StackOptions options = builder.build();
         System.out.println("starting the local stack in " + dir + " ...");
         try (RunningStack stack = LocalStack.start(options, line -> System.out.println("  " + line))) {
             EndToEndBenchmark bench = new EndToEndBenchmark(stack);
@@ -231,8 +236,15 @@ public final class EndToEndBenchmark {
     }
 
     /** Command-line options. */
-    record BenchArgs(int files, int size, int batch, long largeBytes, int warmup) {
+    record BenchArgs(int files, int size, int batch, long largeBytes, int warmup, List<String> workerArgs, List<String> dispatcherArgs) {
+        BenchArgs {
+            workerArgs = List.copyOf(workerArgs);
+            dispatcherArgs = List.copyOf(dispatcherArgs);
+        }
+
         static BenchArgs parse(String[] args) {
+            List<String> workerArgs = new ArrayList<>();
+            List<String> dispatcherArgs = new ArrayList<>();
             int files = 10_000;
             int warmup = 3_000;
             int size = 4096;
@@ -245,10 +257,12 @@ public final class EndToEndBenchmark {
                     case "--batch" -> batch = Integer.parseInt(args[i + 1]);
                     case "--large-mib" -> large = Long.parseLong(args[i + 1]) << 20;
                     case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
+                    case "--worker-arg" -> workerArgs.add(args[i + 1]);
+                    case "--dispatcher-arg" -> dispatcherArgs.add(args[i + 1]);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            return new BenchArgs(files, size, batch, large, warmup);
+            return new BenchArgs(files, size, batch, large, warmup, workerArgs, dispatcherArgs);
         }
     }
 }

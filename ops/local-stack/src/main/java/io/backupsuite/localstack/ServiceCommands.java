@@ -98,6 +98,12 @@ final class ServiceCommands {
         args.add("-XX:+ExitOnOutOfMemoryError");
         // small heaps on a few cores shared by many processes: one GC thread, no concurrent marking
         args.add("-XX:+UseSerialGC");
+        if (kind != PartKind.WORKER) {
+            // C1 only: with ten JVMs on two cores, C2's compilations cost more CPU than they save in a
+            // run of minutes. Not for workers: C1 has no SHA-256 intrinsic, which hashes large
+            // transfers about five times slower
+            args.add("-XX:TieredStopAtLevel=1");
+        }
         args.addAll(options.jvmArgs(kind));
         args.add("-jar");
         args.add(execJar(options.repoRoot(), module).toString());
