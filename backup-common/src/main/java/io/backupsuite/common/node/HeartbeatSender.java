@@ -66,6 +66,18 @@ public final class HeartbeatSender implements SmartLifecycle {
         }
     }
 
+    /**
+     * One scheduled beat. A scheduled task that throws is never run again, and a node that stops beating shows
+     * as unavailable for good, so nothing may escape: a status that cannot be read now is tried at the next beat.
+     */
+    private void beat() {
+        try {
+            sendOnce();
+        } catch (RuntimeException e) {
+            logFailure(e.toString());
+        }
+    }
+
     private void logFailure(String reason) {
         long n = failures.incrementAndGet();
         if (n == 1 || n % 60 == 0) {
@@ -80,7 +92,7 @@ public final class HeartbeatSender implements SmartLifecycle {
             t.setDaemon(true);
             return t;
         });
-        scheduler.scheduleAtFixedRate(this::sendOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleAtFixedRate(this::beat, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -62,8 +62,11 @@ final class RoleScripts {
               end
               return changed
             end
-            -- A member's claim to be primary in an epoch: 'ok' (nothing to do or adopted), 'stale' (behind or refused).
-            -- Adopted when the epoch is new and was authorised to this member or to nobody (a group's first primary).
+            -- A member's claim to be primary in an epoch: 'ok' (nothing to do), 'adopted', 'stale' (behind or refused).
+            -- A newer epoch is adopted whoever was authorised for it: leading an epoch took promises from enough
+            -- members, which only one member per epoch can collect, so the claim is a fact (say the configured
+            -- initial primary won the epoch the console had just authorised to the quasi-primary). Refusing it
+            -- would leave the group's real primary out of the table for good.
             local function claim(id, group, role, epoch, now)
               local current = gnum('epoch')
               if epoch < current then return 'stale', 0, '' end
@@ -72,10 +75,8 @@ final class RoleScripts {
               if epoch == current and primary == id then return 'ok', 0, '' end
               if epoch == current and primary then return 'stale', 0, '' end
               local authEpoch, authCandidate = gnum('authEpoch'), gget('authCandidate')
-              local free = authEpoch < epoch or (authEpoch == epoch and authCandidate == id)
-              if not free then return 'stale', 0, '' end
               local authAt, mode = 0, ''
-              if authEpoch == epoch then authAt, mode = gnum('authAt'), gget('authMode') or '' end
+              if authEpoch == epoch and authCandidate == id then authAt, mode = gnum('authAt'), gget('authMode') or '' end
               redis.call('HSET', KEYS[3], 'epoch', epoch, 'primary', id)
               redis.call('HDEL', KEYS[3], 'out:' .. id)
               if gget('quasi') == id then redis.call('HDEL', KEYS[3], 'quasi') end

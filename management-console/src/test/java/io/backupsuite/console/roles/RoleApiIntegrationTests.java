@@ -112,6 +112,26 @@ class RoleApiIntegrationTests extends ConsoleIntegrationTest {
     }
 
     @Test
+    void aMemberThatWonAnEpochAuthorisedToAnotherIsStillAdopted() {
+        // no primary yet: the quasi-primary b is authorised for epoch 1, but the configured initial primary p
+        // collected the promises of epoch 1 first; p leads the group, so the table must say so
+        report(B, status("b", STANDBY, 0, 0));
+        assertThat(failover("b", 0).json().get("epoch").asLong()).isEqualTo(1);
+
+        Response won = report(P, status("p", PRIMARY, 1, 1));
+        Response lost = report(B, status("b", STANDBY, 1, 1));
+
+        assertThat(won.json().get("stale").asBoolean()).isFalse();
+        assertThat(won.json().get("epoch").asLong()).isEqualTo(1);
+        assertThat(roleOf("p")).isEqualTo("PRIMARY");
+        assertThat(lost.json().get("quasiPrimary").asString()).isEqualTo("b");
+        assertThat(roleOf("b")).isEqualTo("QUASI_PRIMARY");
+        // a second claim to the same epoch cannot be true (one member collects its promises): refused
+        assertThat(report(A, status("a", PRIMARY, 1, 1)).json().get("stale").asBoolean()).isTrue();
+        assertThat(roleOf("p")).isEqualTo("PRIMARY");
+    }
+
+    @Test
     void aMemberWithAStaleEpochIsToldTheCurrentTableAndNotObeyed() {
         report(P, status("p", PRIMARY, 1, 100));
         report(B, status("b", STANDBY, 1, 100));

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import tools.jackson.databind.JsonNode;
@@ -138,7 +139,12 @@ class AdminPageSystemTests {
     }
 
     private static void waitFor(ChromeDriver page, BooleanSupplier condition) {
-        new WebDriverWait(page, PATIENCE).ignoring(StaleElementReferenceException.class).until(d -> condition.getAsBoolean());
+        try {
+            new WebDriverWait(page, PATIENCE).ignoring(StaleElementReferenceException.class).until(d -> condition.getAsBoolean());
+        } catch (TimeoutException e) {
+            StackDiagnostics.print(stack);
+            throw e;
+        }
     }
 
     private static String send(String method, String url, String authorization, String body) throws Exception {
