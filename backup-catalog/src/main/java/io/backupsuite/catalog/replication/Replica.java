@@ -716,6 +716,7 @@ public final class Replica implements AutoCloseable {
     }
 
     private void runPromotion(long newEpoch) throws Exception {
+        long started = System.nanoTime();
         long myLastEpoch;
         long myLastSeq;
         synchronized (this) {
@@ -727,22 +728,14 @@ public final class Replica implements AutoCloseable {
             myLastEpoch = wal.lastEpoch();
             myLastSeq = wal.lastSeq();
         }
-        Map<String, CompletableFuture<PromiseReply>> asks = new LinkedHashMap<>();
-        for (String member : config.others()) {
-            asks.put(member, transport.promise(member, new PromiseRequest(newEpoch, config.nodeId()))
-                    .orTimeout(config.writeTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .exceptionally(e -> null));
-        }
-        CompletableFuture.allOf(asks.values().toArray(CompletableFuture[]::new)).join();
+        Map<String, PromiseReply> replies = PromiseRound.collect(transport, config.others(),
+                new PromiseRequest(newEpoch, config.nodeId()), config.promisesNeeded(), config.writeTimeout());
         String best = config.nodeId();
         long bestEpoch = myLastEpoch;
         long bestSeq = myLastSeq;
         int granted = 1;
-        for (var ask : asks.entrySet()) {
-            PromiseReply reply = ask.getValue().join();
-            if (reply == null) {
-                continue;
-            }
+        for (var ask : new TreeMap<>(replies).entrySet()) {
+            PromiseReply reply = ask.getValue();
             if (!reply.granted()) {
                 if (reply.epoch() > newEpoch) {
                     synchronized (this) {
@@ -780,7 +773,8 @@ public final class Replica implements AutoCloseable {
                 f.outOfService = outOfService.contains(member);
                 followers.put(member, f);
             }
-            log.info("Replica {} is primary of epoch {} ({} promises, log taken from {}, starts at {})", config.nodeId(), newEpoch, granted, best, start);
+            log.info("Replica {} is primary of epoch {} ({} promises, log taken from {}, starts at {}) after {} ms", config.nodeId(),
+                    newEpoch, granted, best, start, (System.nanoTime() - started) / 1_000_000);
             listener.becamePrimary(newEpoch);
             sends = pumpAll(true);
         }
@@ -834,7 +828,8 @@ public final class Replica implements AutoCloseable {
             }
             handingOver = true;
         }
-        long deadline = System.nanoTime() + config.writeTimeout().toNanos();
+        long started = System.nanoTime();
+        long deadline = started + config.writeTimeout().toNanos();
         CompletableFuture<ReplicaStatus> done = new CompletableFuture<>();
         background.execute(() -> {
             try {
@@ -846,7 +841,11 @@ public final class Replica implements AutoCloseable {
                         wait(5);
                     }
                 }
+                long caughtUp = System.nanoTime();
                 transport.promote(target, newEpoch).get(config.writeTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+                long promoted = System.nanoTime();
+                log.info("Replica {} handed over to {} in epoch {}: target caught up after {} ms, promoted {} ms later",
+                        config.nodeId(), target, newEpoch, (caughtUp - started) / 1_000_000, (promoted - caughtUp) / 1_000_000);
                 done.complete(status());
             } catch (Throwable e) {
                 synchronized (this) {
