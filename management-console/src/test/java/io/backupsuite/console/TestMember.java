@@ -25,6 +25,7 @@ public final class TestMember implements AutoCloseable {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private volatile CountDownLatch handoverGate = new CountDownLatch(0);
     private volatile int handoverStatus = 200;
+    private volatile String handoverAnswer = "{\"writePauseMs\":37}";
 
     public TestMember() {
         try {
@@ -54,6 +55,11 @@ public final class TestMember implements AutoCloseable {
         handoverGate.countDown();
     }
 
+    /** The body of the answer to a handover (by default one that reports a write pause of 37 ms). */
+    public void answerHandoversWith(String json) {
+        handoverAnswer = json;
+    }
+
     public void failHandovers(int status) {
         handoverStatus = status;
     }
@@ -63,7 +69,9 @@ public final class TestMember implements AutoCloseable {
         String path = exchange.getRequestURI().getPath();
         calls.add(new Call(path, exchange.getRequestHeaders().getFirst("Authorization"), TestApi.JSON.readTree(body)));
         int status = 200;
+        String reply = "{}";
         if (path.equals("/internal/v1/replication/handover")) {
+            reply = handoverAnswer;
             try {
                 handoverGate.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -71,7 +79,7 @@ public final class TestMember implements AutoCloseable {
             }
             status = handoverStatus;
         }
-        byte[] answer = "{}".getBytes(StandardCharsets.UTF_8);
+        byte[] answer = reply.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, answer.length);
         exchange.getResponseBody().write(answer);

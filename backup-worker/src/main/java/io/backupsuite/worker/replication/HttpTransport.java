@@ -116,14 +116,14 @@ final class HttpTransport implements Transport {
 
     @Override
     public CompletableFuture<Void> promote(String to, long epoch) {
-        HttpRequest request = request(to, "/internal/v1/replication/promote")
+        HttpRequest request = request(to, "/internal/v1/replication/take-over")
                 .timeout(timeout.multipliedBy(4))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"epoch\":" + epoch + "}"))
+                .header("Content-Type", BINARY)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(java.nio.ByteBuffer.allocate(Long.BYTES).putLong(epoch).array()))
                 .build();
         return call(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
             if (response.statusCode() != 200) {
-                throw new IllegalStateException(to + " did not promote: " + response.statusCode() + " " + response.body());
+                throw new IllegalStateException(to + " did not take over: " + response.statusCode() + " " + response.body());
             }
             return null;
         });

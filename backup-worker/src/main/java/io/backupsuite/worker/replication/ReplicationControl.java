@@ -1,5 +1,6 @@
 package io.backupsuite.worker.replication;
 
+import io.backupsuite.common.wire.HandoverOutcome;
 import io.backupsuite.common.wire.ReplicationStatus;
 import io.backupsuite.common.wire.RoleTable;
 import java.net.URI;
@@ -26,9 +27,9 @@ public interface ReplicationControl {
     /**
      * Planned switchover, on the primary: stops taking writes, waits until the target holds every
      * entry, has it promote in {@code epoch}, and steps down to standby. Completes when the target
-     * accepts writes; on failure the primary resumes taking writes.
+     * accepts writes, with the write pause measured; on failure the primary resumes taking writes.
      */
-    CompletableFuture<ReplicationStatus> handOver(String targetNodeId, long epoch);
+    CompletableFuture<HandoverOutcome> handOver(String targetNodeId, long epoch);
 
     /** Applies the console's role table when it is newer than the one held; returns whether it did. */
     boolean applyRoleTable(RoleTable table);

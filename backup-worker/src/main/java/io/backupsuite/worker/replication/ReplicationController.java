@@ -1,6 +1,7 @@
 package io.backupsuite.worker.replication;
 
 import io.backupsuite.common.web.ApiException;
+import io.backupsuite.common.wire.HandoverOutcome;
 import io.backupsuite.common.wire.ReplicationStatus;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
@@ -48,7 +49,7 @@ class ReplicationController {
     }
 
     @PostMapping("/handover")
-    ReplicationStatus handover(@Valid @RequestBody Handover body) {
+    HandoverOutcome handover(@Valid @RequestBody Handover body) {
         if (!replica.config().members().contains(body.target())) {
             throw ApiException.badRequest("unknown-member", "The target is not a member of this storage group.");
         }

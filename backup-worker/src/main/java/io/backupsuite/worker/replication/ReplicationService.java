@@ -3,6 +3,7 @@ package io.backupsuite.worker.replication;
 import io.backupsuite.catalog.replication.Replica;
 import io.backupsuite.catalog.replication.ReplicaStatus;
 import io.backupsuite.common.wire.GroupRole;
+import io.backupsuite.common.wire.HandoverOutcome;
 import io.backupsuite.common.wire.ReplicationStatus;
 import io.backupsuite.common.wire.RoleAssignment;
 import io.backupsuite.common.wire.RoleTable;
@@ -62,8 +63,10 @@ final class ReplicationService implements ReplicationControl {
     }
 
     @Override
-    public CompletableFuture<ReplicationStatus> handOver(String targetNodeId, long epoch) {
-        return replica.handOver(targetNodeId, epoch).thenApply(s -> status());
+    public CompletableFuture<HandoverOutcome> handOver(String targetNodeId, long epoch) {
+        long stopped = System.nanoTime(); // the replica refuses writes from this call on
+        return replica.handOver(targetNodeId, epoch)
+                .thenApply(s -> new HandoverOutcome(targetNodeId, epoch, (System.nanoTime() - stopped) / 1_000_000, status()));
     }
 
     @Override

@@ -19,10 +19,12 @@ class ReplicationWireController {
 
     private final Replica replica;
     private final long timeoutMillis;
+    private final long promoteTimeoutMillis;
 
     ReplicationWireController(Replica replica, ReplicationProperties properties) {
         this.replica = replica;
         this.timeoutMillis = properties.writeTimeout().toMillis() * 2;
+        this.promoteTimeoutMillis = properties.writeTimeout().toMillis() * 3; // promises, then perhaps another's log
     }
 
     @PostMapping("/append")
@@ -45,6 +47,24 @@ class ReplicationWireController {
     @PostMapping("/snapshot")
     byte[] snapshot(@RequestBody byte[] body) {
         return WireFormat.encode(replica.onInstallSnapshot(decode(() -> WireFormat.snapshotChunk(body))));
+    }
+
+    /**
+     * The primary's request in a planned switchover: promote in exactly the epoch of the body (8 bytes, big-endian).
+     * Binary like the rest of the protocol, so the step that pauses writes takes no JSON binding or validation;
+     * answers with an empty body once this member accepts writes.
+     */
+    @PostMapping("/take-over")
+    byte[] takeOver(@RequestBody byte[] body) {
+        if (body.length != Long.BYTES) {
+            throw ReplicationProblems.malformed(new IllegalArgumentException("a take-over is one 8-byte epoch, not " + body.length + " bytes"));
+        }
+        long epoch = java.nio.ByteBuffer.wrap(body).getLong();
+        if (epoch < 1) {
+            throw ReplicationProblems.malformed(new IllegalArgumentException("epoch " + epoch + " is not positive"));
+        }
+        ReplicationProblems.await(replica.promote(epoch), promoteTimeoutMillis);
+        return new byte[0];
     }
 
     /** A write forwarded by another member; answers once committed (or with a problem). */

@@ -79,7 +79,7 @@ class ReplicationEndpointsIntegrationTests extends WorkerIntegrationTest {
             assertThat(forbidden.statusCode()).isEqualTo(403);
             assertThat(forbidden.body()).contains("urn:backup-suite:problem:forbidden");
         }
-        for (String path : List.of("append", "promise", "fetch", "submit")) {
+        for (String path : List.of("append", "promise", "fetch", "submit", "take-over")) {
             var response = call("POST", "/internal/v1/replication/" + path, basic(OPERATOR, OPERATOR_PASSWORD), HttpTransport.BINARY, new byte[] {1});
             assertThat(response.statusCode()).as(path).isEqualTo(403);
         }
@@ -120,6 +120,15 @@ class ReplicationEndpointsIntegrationTests extends WorkerIntegrationTest {
         assertThat(stale.body()).contains("urn:backup-suite:problem:stale-epoch");
         assertThat(asNode("POST", "/internal/v1/replication/promote", "application/json", json("{\"epoch\":-4}")).statusCode()).isEqualTo(400);
         assertThat(asNode("POST", "/internal/v1/replication/promote", "application/json", json("{nope")).statusCode()).isEqualTo(400);
+        for (byte[] body : List.of(new byte[0], new byte[] {1, 2, 3}, new byte[12], java.nio.ByteBuffer.allocate(8).putLong(-3).array())) {
+            var takeOver = asNode("POST", "/internal/v1/replication/take-over", HttpTransport.BINARY, body);
+            assertThat(takeOver.statusCode()).as("take-over of %d bytes", body.length).isEqualTo(400);
+            assertThat(takeOver.body()).contains("urn:backup-suite:problem:malformed"); // an empty body: malformed-body
+        }
+        var staleTakeOver = asNode("POST", "/internal/v1/replication/take-over", HttpTransport.BINARY,
+                java.nio.ByteBuffer.allocate(8).putLong(1).array());
+        assertThat(staleTakeOver.statusCode()).isEqualTo(409);
+        assertThat(staleTakeOver.body()).contains("urn:backup-suite:problem:stale-epoch");
         var unknown = asNode("POST", "/internal/v1/replication/handover", "application/json", json("{\"target\":\"nobody\",\"epoch\":50}"));
         assertThat(unknown.statusCode()).isEqualTo(400);
         var availability = asNode("POST", "/internal/v1/replication/availability", "application/json",

@@ -225,7 +225,7 @@ class RoleAgentTests {
         }
 
         @Override
-        public CompletableFuture<ReplicationStatus> handOver(String targetNodeId, long newEpoch) {
+        public CompletableFuture<io.backupsuite.common.wire.HandoverOutcome> handOver(String targetNodeId, long newEpoch) {
             return CompletableFuture.failedFuture(new UnsupportedOperationException());
         }
 

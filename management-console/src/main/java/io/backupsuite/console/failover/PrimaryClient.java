@@ -9,7 +9,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Calls a primary's replication endpoints with the node token: handover (switchover) and availability of a member. */
@@ -25,8 +28,18 @@ class PrimaryClient {
         this.nodeToken = security.nodeToken() == null ? "" : security.nodeToken();
     }
 
-    void handover(String primaryId, String address, String target, long epoch, Duration timeout) {
-        post(primaryId, address, "/internal/v1/replication/handover", Map.of("target", target, "epoch", epoch), timeout);
+    /**
+     * Has the primary hand over to {@code target} in {@code epoch}; returns the write pause the primary measured
+     * (from refusing writes to its successor taking them), empty when its answer does not say.
+     */
+    OptionalLong handover(String primaryId, String address, String target, long epoch, Duration timeout) {
+        String answer = post(primaryId, address, "/internal/v1/replication/handover", Map.of("target", target, "epoch", epoch), timeout);
+        try {
+            JsonNode pause = json.readTree(answer).path("writePauseMs");
+            return pause.isIntegralNumber() && pause.asLong() >= 0 ? OptionalLong.of(pause.asLong()) : OptionalLong.empty();
+        } catch (JacksonException e) {
+            return OptionalLong.empty(); // handed over all the same; only the figure is missing
+        }
     }
 
     void availability(String primaryId, String address, String nodeId, boolean available, Duration timeout) {
@@ -34,7 +47,7 @@ class PrimaryClient {
                 Map.of("nodeId", nodeId, "available", available), timeout);
     }
 
-    private void post(String primaryId, String address, String path, Map<String, Object> body, Duration timeout) {
+    private String post(String primaryId, String address, String path, Map<String, Object> body, Duration timeout) {
         if (nodeToken.isBlank()) {
             throw RoleException.primaryFailed(primaryId, "the console has no node token to call it with");
         }
@@ -45,10 +58,11 @@ class PrimaryClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)))
                 .build();
         try {
-            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-            if (status >= 300) {
-                throw RoleException.primaryFailed(primaryId, "it answered " + status);
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() >= 300) {
+                throw RoleException.primaryFailed(primaryId, "it answered " + response.statusCode());
             }
+            return response.body();
         } catch (IOException e) {
             throw RoleException.primaryFailed(primaryId, "it could not be reached (" + e.getClass().getSimpleName() + ")");
         } catch (InterruptedException e) {

@@ -12,6 +12,7 @@ import io.backupsuite.console.roles.RoleBook;
 import io.backupsuite.console.roles.RoleException;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -57,7 +58,7 @@ class Switchover {
         try {
             Result result = switchOver(group, target);
             audit.record(who, "switchover", group, "ok",
-                    "from " + result.from() + " to " + result.to() + " epoch " + result.epoch() + " pause " + result.pauseMs() + " ms");
+                    "from " + result.from() + " to " + result.to() + " epoch " + result.epoch() + " pause " + result.pauseMs() + " ms (call " + result.callMs() + " ms)");
             return result;
         } catch (ApiException e) {
             audit.record(who, "switchover", group, "failed: " + e.getMessage(), target);
@@ -83,18 +84,24 @@ class Switchover {
                     : RoleException.notCandidate(next.nodeId(), "it is the primary or out of service (" + auth.outcome() + ")");
         }
         long start = System.nanoTime();
-        primary.handover(current.nodeId(), current.address(), next.nodeId(), auth.epoch(), properties.handoverTimeout());
-        Duration pause = Duration.ofNanos(System.nanoTime() - start);
-        metrics.switchoverPause(group, pause);
+        OptionalLong measured = primary.handover(current.nodeId(), current.address(), next.nodeId(), auth.epoch(),
+                properties.handoverTimeout());
+        long callMs = (System.nanoTime() - start) / 1_000_000;
+        // writes pause on the primary only; a primary that does not say how long is charged the whole call
+        long pauseMs = measured.orElse(callMs);
+        metrics.switchoverPause(group, Duration.ofMillis(pauseMs));
         // the target leads the authorised epoch now; its own report would say the same a moment later
         book.register(next.nodeId(), group, next.address(), GroupRole.PRIMARY.name(), auth.epoch());
-        return new Result(group, current.nodeId(), next.nodeId(), auth.epoch(), pause.toMillis());
+        return new Result(group, current.nodeId(), next.nodeId(), auth.epoch(), pauseMs, callMs);
     }
 
     private static java.util.Optional<RoleAssignment> find(RoleTable table, java.util.function.Predicate<RoleAssignment> p) {
         return table.nodes().stream().filter(p).findFirst();
     }
 
-    /** A completed switchover: who led before and after, the new epoch, and the write pause measured. */
-    record Result(String group, String from, String to, long epoch, long pauseMs) {}
+    /**
+     * A completed switchover: who led before and after, the new epoch, the write pause (how long the primary
+     * refused writes until its successor took them) and the whole handover call as the console saw it.
+     */
+    record Result(String group, String from, String to, long epoch, long pauseMs, long callMs) {}
 }

@@ -35,6 +35,8 @@ class OperatorApiIntegrationTests extends ConsoleIntegrationTest {
             assertThat(done.json().get("from").asString()).isEqualTo("p");
             assertThat(done.json().get("to").asString()).isEqualTo("a");
             assertThat(done.json().get("epoch").asLong()).isEqualTo(4);
+            assertThat(done.json().get("pauseMs").asLong()).isEqualTo(37); // what the primary measured
+            assertThat(done.json().get("callMs").asLong()).isGreaterThanOrEqualTo(0);
             var handover = p.calls("/internal/v1/replication/handover");
             assertThat(handover).hasSize(1);
             assertThat(handover.get(0).authorization()).isEqualTo(bearer(NODE_TOKEN));
@@ -56,6 +58,7 @@ class OperatorApiIntegrationTests extends ConsoleIntegrationTest {
             report(p.address(), status("p", PRIMARY, 1, 10));
             report(a.address(), status("a", STANDBY, 1, 10));
             p.holdHandovers();
+            p.answerHandoversWith("{}"); // a primary that does not report its write pause
             var first = CompletableFuture.supplyAsync(() -> api.post("/api/v1/groups/g1/switchover", OPERATOR, "{}"));
             await().atMost(Duration.ofSeconds(10)).until(() -> !p.calls("/internal/v1/replication/handover").isEmpty());
 
@@ -65,6 +68,8 @@ class OperatorApiIntegrationTests extends ConsoleIntegrationTest {
             assertThat(second.problemType()).isEqualTo("urn:backup-suite:problem:switchover-running");
             p.releaseHandovers();
             assertThat(first.get().status()).isEqualTo(200);
+            // without the primary's figure the whole call counts as the pause
+            assertThat(first.get().json().get("pauseMs").asLong()).isEqualTo(first.get().json().get("callMs").asLong());
             assertThat(api.get("/api/v1/audit", VIEWER).json().findValuesAsString("outcome"))
                     .contains("ok", "refused: another switchover is running");
         }
