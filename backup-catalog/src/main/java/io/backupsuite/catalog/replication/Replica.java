@@ -80,7 +80,7 @@ public final class Replica implements AutoCloseable {
     private final TreeMap<Long, Pending> pending = new TreeMap<>();
     private volatile long appliedSeq;
     private volatile long lastPrimaryContactNanos = System.nanoTime();
-    private long lastCheckpoint;
+    private volatile long lastCheckpoint;
 
     public Replica(ReplicaConfig config, Transport transport, StandbyHook hook, ReplicaListener listener) throws IOException {
         this.config = config;
@@ -301,6 +301,27 @@ public final class Replica implements AutoCloseable {
             }
         }
         send(out);
+        applyCommittedHere();
+    }
+
+    /**
+     * Applies what the reply just committed on this thread, so a submitter does not also wait for the applier
+     * thread to wake up; the applier finds nothing left. Entries still apply once and in order, under the apply
+     * lock; anything that fails here is left to the applier, which retries and reports.
+     */
+    private void applyCommittedHere() {
+        long target;
+        synchronized (this) {
+            if (role != Role.PRIMARY || commitSeq <= appliedSeq) {
+                return;
+            }
+            target = commitSeq;
+        }
+        try {
+            applyUpTo(target);
+        } catch (IOException | RuntimeException e) {
+            log.debug("Replica {}: applying on the reply thread failed, the applier takes over: {}", config.nodeId(), e.toString());
+        }
     }
 
     private synchronized void advanceCommit() {
@@ -958,7 +979,11 @@ public final class Replica implements AutoCloseable {
                 d.getKey().future().complete(d.getValue());
             }
             if (appliedSeq - lastCheckpoint >= config.checkpointEntries()) {
-                checkpoint();
+                synchronized (applyLock) { // entries apply on the applier and on reply threads: one checkpoint at a time
+                    if (appliedSeq - lastCheckpoint >= config.checkpointEntries()) {
+                        checkpoint();
+                    }
+                }
             }
         }
     }
