@@ -49,7 +49,7 @@ public final class EndToEndBenchmark {
         BenchArgs a = BenchArgs.parse(args);
         Path dir = Files.createTempDirectory("bench-e2e");
         StackOptions.Builder builder = StackOptions.builder(Path.of(System.getProperty("backup.repo.root", ".")).toAbsolutePath().normalize())
-                .randomPorts().dataDir(dir);
+                .randomPorts().dataDir(dir).workers(a.workers());
         a.workerArgs().forEach(arg -> builder.extraArgs(PartKind.WORKER, arg));
         a.dispatcherArgs().forEach(arg -> builder.extraArgs(PartKind.DISPATCHER, arg));
         StackOptions options = builder.build();
@@ -236,7 +236,8 @@ public final class EndToEndBenchmark {
     }
 
     /** Command-line options. */
-    record BenchArgs(int files, int size, int batch, long largeBytes, int warmup, List<String> workerArgs, List<String> dispatcherArgs) {
+    record BenchArgs(int files, int size, int batch, long largeBytes, int warmup, int workers, List<String> workerArgs,
+            List<String> dispatcherArgs) {
         BenchArgs {
             workerArgs = List.copyOf(workerArgs);
             dispatcherArgs = List.copyOf(dispatcherArgs);
@@ -250,6 +251,7 @@ public final class EndToEndBenchmark {
             int size = 4096;
             int batch = 500;
             long large = 1L << 30;
+            int workers = 3;
             for (int i = 0; i < args.length; i += 2) {
                 switch (args[i]) {
                     case "--files" -> files = Integer.parseInt(args[i + 1]);
@@ -257,12 +259,16 @@ public final class EndToEndBenchmark {
                     case "--batch" -> batch = Integer.parseInt(args[i + 1]);
                     case "--large-mib" -> large = Long.parseLong(args[i + 1]) << 20;
                     case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
+                    case "--workers" -> workers = Integer.parseInt(args[i + 1]);
                     case "--worker-arg" -> workerArgs.add(args[i + 1]);
                     case "--dispatcher-arg" -> dispatcherArgs.add(args[i + 1]);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            return new BenchArgs(files, size, batch, large, warmup, workerArgs, dispatcherArgs);
+            if (workers < 1) {
+                throw new IllegalArgumentException("--workers must be at least 1");
+            }
+            return new BenchArgs(files, size, batch, large, warmup, workers, workerArgs, dispatcherArgs);
         }
     }
 }
