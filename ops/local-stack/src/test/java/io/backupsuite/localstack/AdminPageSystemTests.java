@@ -15,9 +15,9 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import tools.jackson.databind.JsonNode;
@@ -35,6 +35,9 @@ class AdminPageSystemTests {
     private static final Duration PATIENCE = Duration.ofSeconds(120);
 
     private static RunningStack stack;
+
+    @RegisterExtension
+    static final StackOnFailure ON_FAILURE = new StackOnFailure(() -> stack);
 
     @BeforeAll
     static void startStack() throws Exception {
@@ -139,12 +142,7 @@ class AdminPageSystemTests {
     }
 
     private static void waitFor(ChromeDriver page, BooleanSupplier condition) {
-        try {
-            new WebDriverWait(page, PATIENCE).ignoring(StaleElementReferenceException.class).until(d -> condition.getAsBoolean());
-        } catch (TimeoutException e) {
-            StackDiagnostics.print(stack);
-            throw e;
-        }
+        new WebDriverWait(page, PATIENCE).ignoring(StaleElementReferenceException.class).until(d -> condition.getAsBoolean());
     }
 
     private static String send(String method, String url, String authorization, String body) throws Exception {

@@ -19,6 +19,7 @@ import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,6 +36,9 @@ class ConsoleFailoverSystemTests {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static RunningStack stack;
+
+    @RegisterExtension
+    static final StackOnFailure ON_FAILURE = new StackOnFailure(() -> stack);
     private static GroupClient group;
     private static String sha;
 

@@ -21,6 +21,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -38,6 +39,9 @@ class PipelineSystemTests {
 
     private static Path dir;
     private static RunningStack stack;
+
+    @RegisterExtension
+    static final StackOnFailure ON_FAILURE = new StackOnFailure(() -> stack);
 
     @BeforeAll
     static void startStack() throws IOException {

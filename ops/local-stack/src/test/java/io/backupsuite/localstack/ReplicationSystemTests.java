@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The replicated catalog (M1) of three real worker processes on loopback with real disks: crash of
@@ -30,6 +31,9 @@ class ReplicationSystemTests {
 
     private static Path dir;
     private static RunningStack stack;
+
+    @RegisterExtension
+    static final StackOnFailure ON_FAILURE = new StackOnFailure(() -> stack);
     private static GroupClient group;
     private static String sha;
     private static int counter;
