@@ -30,6 +30,10 @@ class ConsoleClient {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     }
 
+    String nodeToken() {
+        return nodeToken;
+    }
+
     /** Reports this member's status, which asks for the quasi-primary role. */
     Grant report(String address, ReplicationStatus status) throws IOException, InterruptedException {
         HttpResponse<byte[]> response = post("/api/v1/groups/" + encode(status.group()) + "/quasi-primary",

@@ -44,7 +44,7 @@ class RoleAgent implements SmartLifecycle {
         this.node = node;
         this.settings = settings;
         this.meters = meters;
-        this.probe = new PrimaryProbe(settings.checkInterval());
+        this.probe = new PrimaryProbe(settings.checkInterval(), settings.statusTimeout(), console.nodeToken());
         this.silenceFrom = System.nanoTime();
         this.failoverTime = Timer.builder("backup.worker.roles.failover.duration")
                 .description("From seeing the primary silent past the failure timeout to accepting writes as primary")
@@ -87,6 +87,9 @@ class RoleAgent implements SmartLifecycle {
     private void failover() throws java.io.IOException, InterruptedException {
         long detected = System.nanoTime();
         ReplicationStatus before = control.status();
+        if (primaryStillLeads(before.epoch())) {
+            return;
+        }
         ConsoleClient.FailoverAnswer answer = console.failover(node.group(), node.nodeId(), before.epoch());
         if (answer.refused()) {
             log.info("Console refused failover in epoch {}: {}", before.epoch(), answer.type());
@@ -129,6 +132,25 @@ class RoleAgent implements SmartLifecycle {
             return true;
         }
         return silent > settings.probeAfter().toMillis() && control.primaryAddress().map(probe::refused).orElse(false);
+    }
+
+    /**
+     * Past the failure timeout (not when its port refuses connections: then its process is gone), asks the primary
+     * itself; one that answers that it leads and takes writes is only slow towards this member or cut off from it.
+     */
+    private boolean primaryStillLeads(long epoch) throws InterruptedException {
+        long silent = silentMillis();
+        if (silent <= settings.failureTimeout().toMillis()) {
+            return false;
+        }
+        var address = control.primaryAddress();
+        if (address.isEmpty() || !probe.leads(address.get(), epoch)) {
+            return false;
+        }
+        log.info("Primary silent towards this member for {} ms but answers that it leads epoch {}: not replacing it", silent, epoch);
+        meters.counter("backup.worker.roles.failovers", "outcome", "primary-alive").increment();
+        silenceFrom = System.nanoTime();
+        return true;
     }
 
     private long silentMillis() {

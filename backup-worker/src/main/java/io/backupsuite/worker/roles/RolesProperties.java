@@ -17,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
  *     accepts connections; a refused connection means its process is gone, and the failover starts without waiting
  *     out the failure timeout
  * @param checkInterval how often the quasi-primary checks on its primary (also the probe's connect timeout)
+ * @param statusTimeout past the failure timeout, how long the quasi-primary waits for its primary's own status
+ *     before it asks for a failover; a primary that answers in time that it leads and takes writes is not replaced
  * @param requestTimeout how long one call to the console may take
  * @param promoteTimeout how long a promotion may take before the worker gives up and asks again
  */
@@ -29,12 +31,13 @@ public record RolesProperties(
         @DefaultValue("300ms") @NotNull Duration failureTimeout,
         @DefaultValue("60ms") @NotNull Duration probeAfter,
         @DefaultValue("20ms") @NotNull Duration checkInterval,
+        @DefaultValue("200ms") @NotNull Duration statusTimeout,
         @DefaultValue("1s") @NotNull Duration requestTimeout,
         @DefaultValue("5s") @NotNull Duration promoteTimeout) {
 
     public RolesProperties {
         for (Duration d : new Duration[] {reportInterval, pullInterval, failureTimeout, probeAfter, checkInterval,
-            requestTimeout, promoteTimeout}) {
+            statusTimeout, requestTimeout, promoteTimeout}) {
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("backup.worker.roles.* durations must be positive");
             }

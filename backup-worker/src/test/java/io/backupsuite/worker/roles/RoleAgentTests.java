@@ -64,7 +64,7 @@ class RoleAgentTests {
 
     private RoleAgent agent(Duration failureTimeout) {
         var settings = new RolesProperties(true, Duration.ofMillis(1), Duration.ofMillis(1), failureTimeout,
-                Duration.ofMillis(50), Duration.ofMillis(20), Duration.ofSeconds(2), Duration.ofSeconds(2));
+                Duration.ofMillis(50), Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(2));
         var client = new ConsoleClient(URI.create("http://127.0.0.1:" + console.getAddress().getPort()), "node-token",
                 Duration.ofSeconds(2));
         return new RoleAgent(replication, client, new WorkerNode("w1", "g1", "http://127.0.0.1:1"), settings,
@@ -175,6 +175,61 @@ class RoleAgentTests {
             assertThat(replication.promotedIn).isEmpty();
             assertThat(requests).noneSatisfy(r -> assertThat(r).startsWith("/api/v1/groups/g1/failover"));
         }
+    }
+
+    @Test
+    void aPrimarySilentTowardsThisMemberThatAnswersThatItLeadsIsNotReplaced() throws Exception {
+        grant(true);
+        answers.put("/api/v1/groups/g1/failover", "{\"epoch\":5}");
+        replication.silentFor = 10_000;
+        HttpServer primary = primaryAnswering(true);
+        try {
+            replication.primary = URI.create("http://127.0.0.1:" + primary.getAddress().getPort());
+            long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+            while (System.nanoTime() < until) {
+                agent.tick(); // a second of rounds, the failure timeout long past
+            }
+        } finally {
+            primary.stop(0);
+        }
+
+        assertThat(replication.promotedIn).isEmpty();
+        assertThat(requests).noneSatisfy(r -> assertThat(r).startsWith("/api/v1/groups/g1/failover"));
+    }
+
+    @Test
+    void aSilentPrimaryThatNoLongerTakesWritesIsReplaced() throws Exception {
+        grant(true);
+        answers.put("/api/v1/groups/g1/failover", "{\"epoch\":5}");
+        replication.silentFor = 10_000;
+        HttpServer primary = primaryAnswering(false);
+        try {
+            replication.primary = URI.create("http://127.0.0.1:" + primary.getAddress().getPort());
+
+            await().atMost(Duration.ofSeconds(10)).until(this::tickUntilPromoted);
+        } finally {
+            primary.stop(0);
+        }
+
+        assertThat(replication.promotedIn).containsExactly(5L);
+    }
+
+    /** A primary's status endpoint on loopback: primary of epoch 1, taking writes or not; checks the node token. */
+    private static HttpServer primaryAnswering(boolean acceptingWrites) throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/internal/v1/replication/status", exchange -> {
+            boolean node = "Bearer node-token".equals(exchange.getRequestHeaders().getFirst("Authorization"));
+            byte[] body = ("{\"nodeId\":\"w0\",\"group\":\"g1\",\"role\":\"PRIMARY\",\"epoch\":1,\"lastEpoch\":1,"
+                    + "\"lastSeq\":10,\"commitSeq\":10,\"primaryId\":\"w0\",\"acceptingWrites\":" + acceptingWrites
+                    + ",\"standbys\":[]}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(node ? 200 : 401, node ? body.length : -1);
+            if (node) {
+                exchange.getResponseBody().write(body);
+            }
+            exchange.close();
+        });
+        server.start();
+        return server;
     }
 
     /** The address of a loopback port nothing listens on. */
