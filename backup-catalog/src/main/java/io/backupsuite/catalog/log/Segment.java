@@ -86,22 +86,8 @@ final class Segment implements AutoCloseable {
         buffer.putInt(start + 4, (int) crc.getValue());
     }
 
-    void write(ByteBuffer record) throws IOException {
-        long at = size;
-        int length = record.remaining();
-        while (record.hasRemaining()) {
-            channel.write(record, at + (length - record.remaining()));
-        }
-        index(at);
-        size = at + length;
-    }
-
     /** Appends consecutive entries with one write: a standby's batch costs one system call, not one per entry. */
     void write(List<LogEntry> entries) throws IOException {
-        if (entries.size() == 1) {
-            write(encode(entries.get(0)));
-            return;
-        }
         int total = 0;
         for (LogEntry entry : entries) {
             total += entry.diskSize();

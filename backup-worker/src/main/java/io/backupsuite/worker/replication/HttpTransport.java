@@ -67,15 +67,21 @@ final class HttpTransport implements Transport {
     }
 
     private <T> CompletableFuture<T> post(String to, String path, byte[] body, Function<byte[], T> decode) {
+        return post(to, path, body, decode, timeout);
+    }
+
+    private <T> CompletableFuture<T> post(String to, String path, byte[] body, Function<byte[], T> decode, Duration within) {
         HttpRequest request;
         try {
-            request = request(to, path).header("Content-Type", BINARY).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            request = request(to, path).timeout(within).header("Content-Type", BINARY).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
         return call(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
             if (response.statusCode() != 200) {
-                throw new IllegalStateException(to + " answered " + response.statusCode() + " to " + path);
+                // a refusal is a problem body (JSON): its text says why
+                String why = new String(response.body(), 0, Math.min(response.body().length, 300), java.nio.charset.StandardCharsets.UTF_8);
+                throw new IllegalStateException(to + " answered " + response.statusCode() + " to " + path + ": " + why);
             }
             return decode.apply(response.body());
         });
@@ -114,19 +120,12 @@ final class HttpTransport implements Transport {
         return post(to, "/internal/v1/replication/snapshot", WireFormat.encode(chunk), WireFormat::appendReply);
     }
 
+    /** Asks the switchover's successor to take over in {@code epoch}; it answers once it takes writes. */
     @Override
     public CompletableFuture<Void> promote(String to, long epoch) {
-        HttpRequest request = request(to, "/internal/v1/replication/take-over")
-                .timeout(timeout.multipliedBy(4))
-                .header("Content-Type", BINARY)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(java.nio.ByteBuffer.allocate(Long.BYTES).putLong(epoch).array()))
-                .build();
-        return call(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException(to + " did not take over: " + response.statusCode() + " " + response.body());
-            }
-            return null;
-        });
+        byte[] body = java.nio.ByteBuffer.allocate(Long.BYTES).putLong(epoch).array();
+        // promises, and perhaps another member's log, take longer than one protocol message
+        return post(to, "/internal/v1/replication/take-over", body, answer -> null, timeout.multipliedBy(4));
     }
 
     /** Sends a request and returns the response; used for forwarding writes and fetching blobs. */

@@ -39,6 +39,7 @@ class ConsoleFailoverSystemTests {
 
     @RegisterExtension
     static final StackOnFailure ON_FAILURE = new StackOnFailure(() -> stack);
+
     private static GroupClient group;
     private static String sha;
 

@@ -34,6 +34,7 @@ class ReplicationSystemTests {
 
     @RegisterExtension
     static final StackOnFailure ON_FAILURE = new StackOnFailure(() -> stack);
+
     private static GroupClient group;
     private static String sha;
     private static int counter;
