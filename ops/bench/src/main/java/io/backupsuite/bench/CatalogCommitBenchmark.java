@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class CatalogCommitBenchmark {
 
-    record Args(int commits, int inFlight, int single, int restartEntries, int warmUp, Path dir) {
+    record Args(int commits, int inFlight, int single, int restartEntries, int warmUp, Path dir, CatalogNode.Wire wire) {
         static Args parse(String[] argv) {
             int commits = 100_000;
             // on two busy cores the JIT was still compiling after 5,000 warm-up commits and took half
@@ -43,6 +43,7 @@ public final class CatalogCommitBenchmark {
             int single = 2_000;
             int restart = 1_000_000;
             Path dir = Path.of("ops/bench/target/catalog-commit-bench");
+            CatalogNode.Wire wire = CatalogNode.Wire.SOCKET;
             for (int i = 0; i + 1 < argv.length; i += 2) {
                 switch (argv[i]) {
                     case "--commits" -> commits = Integer.parseInt(argv[i + 1]);
@@ -51,10 +52,11 @@ public final class CatalogCommitBenchmark {
                     case "--restart-entries" -> restart = Integer.parseInt(argv[i + 1]);
                     case "--warm-up" -> warmUp = Integer.parseInt(argv[i + 1]);
                     case "--dir" -> dir = Path.of(argv[i + 1]);
+                    case "--wire" -> wire = CatalogNode.Wire.valueOf(argv[i + 1].toUpperCase(java.util.Locale.ROOT));
                     default -> throw new IllegalArgumentException("unknown option " + argv[i]);
                 }
             }
-            return new Args(commits, inFlight, single, restart, warmUp, dir.toAbsolutePath());
+            return new Args(commits, inFlight, single, restart, warmUp, dir.toAbsolutePath(), wire);
         }
     }
 
@@ -72,9 +74,11 @@ public final class CatalogCommitBenchmark {
         List<Process> standbys = new ArrayList<>();
         try {
             for (String id : List.of("w2", "w3")) {
-                standbys.add(startStandby(id, ports, args.dir().resolve(id)));
+                standbys.add(startStandby(id, ports, args.dir().resolve(id), args.wire()));
             }
-            try (CatalogNode primary = new CatalogNode("w1", ports, 1, args.dir().resolve("w1"), ReplicaListener.NONE)) {
+            try (CatalogNode primary = new CatalogNode("w1", ports, 1, args.dir().resolve("w1"), ReplicaListener.NONE, args.wire())) {
+                System.out.printf("members talk over %s%n", args.wire() == CatalogNode.Wire.SOCKET
+                        ? "the replication socket protocol (the workers' transport)" : "HTTP/1.1 (JDK client and server), for comparison");
                 Replica replica = primary.replica;
                 replica.promote(1).get(30, TimeUnit.SECONDS);
                 run(replica, args.warmUp(), args.inFlight(), "warm-up");
@@ -171,10 +175,10 @@ public final class CatalogCommitBenchmark {
         return nanos[rounds / 2] / 1e6;
     }
 
-    private static Process startStandby(String id, Map<String, Integer> ports, Path dir) throws Exception {
+    private static Process startStandby(String id, Map<String, Integer> ports, Path dir, CatalogNode.Wire wire) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), CatalogNode.class.getName(),
-                "--id", id, "--members", CatalogNode.spec(ports), "--dir", dir.toString())
+                "--id", id, "--members", CatalogNode.spec(ports), "--dir", dir.toString(), "--wire", wire.name())
                 .redirectErrorStream(true)
                 .start();
         var reader = new BufferedReader(new InputStreamReader(p.getInputStream()));

@@ -2,6 +2,8 @@ package io.backupsuite.bench;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.backupsuite.catalog.net.ReplicationServer;
+import io.backupsuite.catalog.net.SocketTransport;
 import io.backupsuite.catalog.replication.Messages.AppendReply;
 import io.backupsuite.catalog.replication.Messages.AppendRequest;
 import io.backupsuite.catalog.replication.Messages.FetchReply;
@@ -33,9 +35,9 @@ import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
- * One member of a benchmark storage group: the catalog's {@link Replica} served over HTTP/1.1 on
- * loopback with the same binary messages the workers use (JDK HTTP server and client, no Spring),
- * so the benchmark measures the protocol, the log and the network, not a web framework. Run as its
+ * One member of a benchmark storage group: the catalog's {@link Replica} on loopback, over the workers'
+ * replication socket protocol ({@link SocketTransport}, {@link ReplicationServer}) or, for comparison, over
+ * HTTP/1.1 with the same binary messages (JDK HTTP server and client, no Spring). Run as its
  * own process ({@code main}) for standbys; the benchmark embeds the primary.
  */
 final class CatalogNode implements AutoCloseable {
@@ -46,12 +48,36 @@ final class CatalogNode implements AutoCloseable {
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
+    /** How the members talk: the workers' socket protocol, or HTTP/1.1 (JDK client and server) for comparison. */
+    enum Wire {
+        SOCKET, HTTP
+    }
+
+    static final String TOKEN = "catalog-bench-node-token";
+
     final Replica replica;
     private final HttpServer server;
+    private final ReplicationServer sockets;
+    private final SocketTransport socketTransport;
 
-    CatalogNode(String id, Map<String, Integer> ports, int quorum, Path dir, ReplicaListener listener) throws IOException {
+    CatalogNode(String id, Map<String, Integer> ports, int quorum, Path dir, ReplicaListener listener, Wire wire) throws IOException {
         var config = new ReplicaConfig(id, List.copyOf(ports.keySet()), quorum, dir, Duration.ofSeconds(5), Duration.ofSeconds(1), 3,
                 Duration.ofMillis(20), 2048, 4, 64L << 20, 200_000);
+        if (wire == Wire.SOCKET) {
+            Map<String, InetSocketAddress> others = new LinkedHashMap<>();
+            ports.forEach((member, port) -> {
+                if (!member.equals(id)) {
+                    others.put(member, new InetSocketAddress("127.0.0.1", port));
+                }
+            });
+            this.socketTransport = new SocketTransport(others, TOKEN, Duration.ofSeconds(2));
+            this.replica = new Replica(config, socketTransport, StandbyHook.NONE, listener);
+            this.sockets = new ReplicationServer(new InetSocketAddress("127.0.0.1", ports.get(id)), TOKEN, replica, Duration.ofSeconds(20));
+            this.server = null;
+            return;
+        }
+        this.sockets = null;
+        this.socketTransport = null;
         this.replica = new Replica(config, new Client(ports), StandbyHook.NONE, listener);
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", ports.get(id)), 256);
         server.setExecutor(Executors.newFixedThreadPool(16));
@@ -156,15 +182,17 @@ final class CatalogNode implements AutoCloseable {
         String id = null;
         String members = null;
         Path dir = null;
+        Wire wire = Wire.SOCKET;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
+                case "--wire" -> wire = Wire.valueOf(args[i + 1]);
                 case "--id" -> id = args[i + 1];
                 case "--members" -> members = args[i + 1];
                 case "--dir" -> dir = Path.of(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        CatalogNode node = new CatalogNode(id, ports(members), 1, dir, ReplicaListener.NONE);
+        CatalogNode node = new CatalogNode(id, ports(members), 1, dir, ReplicaListener.NONE, wire);
         System.out.println("READY " + id);
         System.out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -179,7 +207,12 @@ final class CatalogNode implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        server.stop(0);
+        if (server != null) {
+            server.stop(0);
+        } else {
+            sockets.close();
+            socketTransport.close();
+        }
         replica.close();
     }
 }
