@@ -1,5 +1,6 @@
 package io.backupsuite.worker.replication;
 
+import io.backupsuite.catalog.net.ReplicationServer;
 import io.backupsuite.catalog.replication.Replica;
 import io.backupsuite.catalog.replication.ReplicaConfig;
 import io.backupsuite.catalog.replication.StandbyHook;
@@ -42,7 +43,20 @@ class ReplicationConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    Replica replica(ReplicationProperties p, WorkerProperties worker, WorkerNode node, HttpTransport transport, StandbyHook hook,
+    ReplicationSockets.Wire replicationWire(ReplicationProperties properties, SecurityProperties security, HttpTransport http) {
+        return ReplicationSockets.wire(properties, security.nodeToken() == null ? "" : security.nodeToken(), http);
+    }
+
+    /** The replication socket protocol's listener when the group uses it (a placeholder bean otherwise). */
+    @Bean(destroyMethod = "close")
+    AutoCloseable replicationListener(ReplicationProperties p, SecurityProperties security, WorkerNode node, Replica replica,
+            MeterRegistry registry) {
+        ReplicationServer server = ReplicationSockets.listen(p, node.nodeId(), security.nodeToken(), replica, registry);
+        return server != null ? server : () -> { };
+    }
+
+    @Bean(destroyMethod = "close")
+    Replica replica(ReplicationProperties p, WorkerProperties worker, WorkerNode node, ReplicationSockets.Wire wire, StandbyHook hook,
             ReplicationMetrics metrics) throws IOException {
         List<String> members = members(p, node);
         if (!members.contains(node.nodeId())) {
@@ -52,7 +66,7 @@ class ReplicationConfiguration {
         var config = new ReplicaConfig(node.nodeId(), members, quorum, worker.dataDir().resolve("replication"), p.writeTimeout(),
                 p.standbyTimeout(), p.standbyRetries(), p.heartbeatInterval(), p.maxBatchEntries(), p.window(), p.segmentSize().toBytes(),
                 p.checkpointEntries());
-        Replica replica = new Replica(config, transport, hook, metrics);
+        Replica replica = new Replica(config, wire.transport(), hook, metrics);
         metrics.bind(replica, config.others());
         return replica;
     }

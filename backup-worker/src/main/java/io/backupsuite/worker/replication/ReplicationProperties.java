@@ -5,6 +5,8 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -73,6 +75,29 @@ public record ReplicationProperties(
      *
      * @param id its node id ({@code backup.node.id})
      * @param address base URL of its API, e.g. {@code http://127.0.0.1:8092}
+     * @param replication {@code host:port} where it serves the replication socket protocol, e.g. {@code 127.0.0.1:8192};
+     *     when every member of a group names one, the protocol's messages go over these sockets, otherwise over
+     *     HTTP to {@code address}
      */
-    public record Member(@NotBlank String id, @NotNull URI address) {}
+    public record Member(@NotBlank String id, @NotNull URI address,
+            @org.jspecify.annotations.Nullable @Pattern(regexp = "[A-Za-z0-9._\\-]+:[0-9]{1,5}", message = "must be host:port") String replication) {
+
+        /** The replication address as a socket address (unresolved until used). */
+        public InetSocketAddress replicationAddress() {
+            if (replication == null) {
+                throw new IllegalStateException("member " + id + " has no replication address");
+            }
+            int colon = replication.lastIndexOf(':');
+            int port = Integer.parseInt(replication.substring(colon + 1));
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("replication port of member " + id + " is out of range: " + port);
+            }
+            return new InetSocketAddress(replication.substring(0, colon), port);
+        }
+    }
+
+    /** Whether the protocol goes over the replication sockets: a group of more than one whose members all name one. */
+    public boolean usesSockets() {
+        return members.size() > 1 && members.stream().allMatch(m -> m.replication() != null);
+    }
 }

@@ -28,14 +28,14 @@ class RolePathPriming {
     private final Validator validator;
     private final ReplicationService control;
     private final Replica replica;
-    private final HttpTransport transport;
+    private final io.backupsuite.catalog.replication.Transport transport;
 
-    RolePathPriming(JsonMapper json, Validator validator, ReplicationService control, Replica replica, HttpTransport transport) {
+    RolePathPriming(JsonMapper json, Validator validator, ReplicationService control, Replica replica, ReplicationSockets.Wire wire) {
         this.json = json;
         this.validator = validator;
         this.control = control;
         this.replica = replica;
-        this.transport = transport;
+        this.transport = wire.transport();
     }
 
     @EventListener(ApplicationReadyEvent.class)

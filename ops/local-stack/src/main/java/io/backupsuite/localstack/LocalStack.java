@@ -79,7 +79,7 @@ public final class LocalStack {
                 List<Part> workers = new ArrayList<>();
                 for (int n = 1; n <= options.workers(); n++) {
                     int port = ports.workers().get(n - 1);
-                    workers.add(service(PartKind.WORKER, "worker-" + n, port, commands.worker(n, port, consoleUrl, ports.workers()), options));
+                    workers.add(service(PartKind.WORKER, "worker-" + n, port, commands.worker(n, port, consoleUrl, ports.workers(), ports.replication()), options));
                 }
                 workers.forEach(stack::add); // added first, so a failed start still stops its siblings
                 Parallel.run(workers.stream().map(w -> (Runnable) () -> started(w, progress)).toList());

@@ -13,12 +13,16 @@ import java.util.Set;
 /**
  * The ports of the services, chosen before any service starts so that each can be told the others'
  * addresses. A service port that was asked for and is taken is an error; Redis and Kafka move to a
- * free port instead, as CONTRACT.md allows (see {@link #infra}).
+ * free port instead, as CONTRACT.md allows (see {@link #infra}). Worker n's replication socket listens on
+ * its API port + {@value #REPLICATION_OFFSET} (8191…8193 by default), or on a free port when that is taken.
  */
-record PortPlan(int console, int dispatcher, List<Integer> workers, int source) {
+record PortPlan(int console, int dispatcher, List<Integer> workers, List<Integer> replication, int source) {
+
+    static final int REPLICATION_OFFSET = 100;
 
     PortPlan {
         workers = List.copyOf(workers);
+        replication = List.copyOf(replication);
     }
 
     /** Fails fast, before anything starts, when a service port that was asked for is taken. */
@@ -45,7 +49,11 @@ record PortPlan(int console, int dispatcher, List<Integer> workers, int source) 
             workers.add(o.starts(PartKind.WORKER) ? chooser.service("worker-" + n, o.workerPort(n), "--worker-ports") : 0);
         }
         int source = o.starts(PartKind.SOURCE) ? chooser.service("source", o.sourcePort(), "--source-port") : 0;
-        return new PortPlan(console, dispatcher, workers, source);
+        List<Integer> replication = new ArrayList<>();
+        for (int worker : workers) {
+            replication.add(checkOnly || worker == 0 ? 0 : chooser.preferred(worker + REPLICATION_OFFSET));
+        }
+        return new PortPlan(console, dispatcher, workers, replication, source);
     }
 
     private static final class Chooser {
@@ -54,6 +62,15 @@ record PortPlan(int console, int dispatcher, List<Integer> workers, int source) 
 
         Chooser(boolean checkOnly) {
             this.checkOnly = checkOnly;
+        }
+
+        /** {@code port} when it is free and not given to another part yet, else any free port. */
+        int preferred(int port) {
+            if (port <= 65535 && !taken.contains(port) && Ports.isFree(port)) {
+                taken.add(port);
+                return port;
+            }
+            return service("replication listener", 0, "");
         }
 
         int service(String name, int port, String flag) {

@@ -50,15 +50,16 @@ final class ServiceCommands {
     }
 
     List<String> worker(int n, int port, String consoleUrl) {
-        return worker(n, port, consoleUrl, List.of(port));
+        return worker(n, port, consoleUrl, List.of(port), List.of());
     }
 
     /**
      * A worker of storage group g1, whose members are the workers on {@code groupPorts} (worker k on
      * the k-th port): worker 1 starts as primary, the others as standbys, quorum 1 standby. Until the
      * console drives failover, a standby that hears nothing from the primary for 3 s promotes itself.
+     * Worker k serves the replication socket protocol on the k-th of {@code replicationPorts}.
      */
-    List<String> worker(int n, int port, String consoleUrl, List<Integer> groupPorts) {
+    List<String> worker(int n, int port, String consoleUrl, List<Integer> groupPorts, List<Integer> replicationPorts) {
         List<String> args = base(PartKind.WORKER, "backup-worker", port);
         args.add("--spring.kafka.bootstrap-servers=" + kafkaBootstrap);
         args.addAll(node("worker-" + n, port, consoleUrl));
@@ -72,6 +73,9 @@ final class ServiceCommands {
             for (int k = 0; k < groupPorts.size(); k++) {
                 group.add(p + "members[" + k + "].id=worker-" + (k + 1));
                 group.add(p + "members[" + k + "].address=" + LocalStack.httpUrl(groupPorts.get(k)));
+                if (k < replicationPorts.size()) {
+                    group.add(p + "members[" + k + "].replication=127.0.0.1:" + replicationPorts.get(k));
+                }
             }
             group.add(p + "quorum=1");
             group.add(p + "initial-role=" + (n == 1 ? "PRIMARY" : "STANDBY"));

@@ -3,6 +3,9 @@ package io.backupsuite.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +16,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,6 +96,44 @@ class ReplicationSystemTests {
 
     private static Part other(Part a, Part b) {
         return stack.workers().stream().filter(w -> w != a && w != b).findFirst().orElseThrow();
+    }
+
+    @Test
+    void theMembersTalkOverTheirReplicationSocketsWhichTurnAwayAWrongToken() throws Exception {
+        Part worker = stack.worker(2);
+        Matcher listening = Pattern.compile("Replication protocol listens on ([0-9.]+):([0-9]+)").matcher(Files.readString(worker.logFile()));
+        assertThat(listening.find()).as("the worker logs its replication address").isTrue();
+        double refusedBefore = metric(worker, "backup_worker_replication_connections_refused_total");
+        assertThat(metric(worker, "backup_worker_replication_connections")).as("connections from the other members").isGreaterThanOrEqualTo(1);
+
+        try (Socket intruder = new Socket(listening.group(1), Integer.parseInt(listening.group(2)))) {
+            var out = new DataOutputStream(intruder.getOutputStream());
+            byte[] token = "not-the-node-token".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            out.writeInt(1 + Long.BYTES + token.length); // a greeting frame: length, type 1, id, token
+            out.writeByte(1);
+            out.writeLong(0);
+            out.write(token);
+            out.flush();
+            var in = new DataInputStream(intruder.getInputStream());
+            int length = in.readInt();
+            assertThat(in.readByte()).as("an error frame").isEqualTo((byte) 65);
+            in.readLong();
+            byte[] why = in.readNBytes(length - 1 - Long.BYTES);
+            assertThat(new String(why, java.nio.charset.StandardCharsets.UTF_8)).contains("node token refused");
+            assertThat(in.read()).as("the connection is closed").isEqualTo(-1);
+        }
+        assertThat(metric(worker, "backup_worker_replication_connections_refused_total")).isEqualTo(refusedBefore + 1);
+        Part primary = group.primary().orElseThrow();
+        assertThat(group.submit(primary, key("after-intruder"), sha, primary.name())).isEqualTo(200);
+    }
+
+    private static double metric(Part worker, String name) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(worker.url() + "/actuator/prometheus")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(body);
+        assertThat(m.find()).as(name + " is exported").isTrue();
+        return Double.parseDouble(m.group(2));
     }
 
     @Test

@@ -55,17 +55,20 @@ class ServiceCommandsTests {
 
     @Test
     void theWorkersFormOneStorageGroupWithTheFirstAsInitialPrimary() {
-        List<String> first = commands.worker(1, 8091, "http://127.0.0.1:8080", List.of(8091, 8092, 8093));
-        List<String> third = commands.worker(3, 8093, "http://127.0.0.1:8080", List.of(8091, 8092, 8093));
+        List<Integer> group = List.of(8091, 8092, 8093);
+        List<Integer> sockets = List.of(8191, 8192, 8193);
+        List<String> first = commands.worker(1, 8091, "http://127.0.0.1:8080", group, sockets);
+        List<String> third = commands.worker(3, 8093, "http://127.0.0.1:8080", group, sockets);
 
         String p = "--backup.worker.replication.";
         assertThat(first).contains(p + "members[0].id=worker-1", p + "members[0].address=http://127.0.0.1:8091",
+                p + "members[0].replication=127.0.0.1:8191", p + "members[2].replication=127.0.0.1:8193",
                 p + "members[2].id=worker-3", p + "members[2].address=http://127.0.0.1:8093", p + "quorum=1",
                 p + "initial-role=PRIMARY", p + "auto-failover-after=3s");
         assertThat(third).contains(p + "initial-role=STANDBY");
         var overridden = new ServiceCommands(StackOptions.builder(Path.of("/repo")).dataDir(Path.of("/data"))
                 .extraArgs(PartKind.WORKER, p + "auto-failover-after=1h").build(), "node-secret", "redis://x:1", "k:1");
-        List<String> worker = overridden.worker(2, 8092, "http://127.0.0.1:8080", List.of(8091, 8092, 8093));
+        List<String> worker = overridden.worker(2, 8092, "http://127.0.0.1:8080", group, sockets);
         assertThat(worker).contains(p + "auto-failover-after=1h").doesNotContain(p + "auto-failover-after=3s");
     }
 
