@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.backupsuite.catalog.log.EntryType;
+import io.backupsuite.catalog.log.LogEntry;
 import io.backupsuite.catalog.replication.Committed;
+import io.backupsuite.catalog.replication.Messages.Outcome;
 import io.backupsuite.catalog.replication.Messages.AppendRequest;
 import io.backupsuite.catalog.replication.Messages.PromiseRequest;
 import io.backupsuite.catalog.replication.Replica;
@@ -141,6 +144,33 @@ class SocketTransportTests {
             assertThat(WireFormat.promiseReply(promise.body()).granted()).isFalse();
         }
         assertThat(group.replica("w2").status().lastSeq()).isZero();
+    }
+
+    @Test
+    void anOutOfOrderAppendIsRefusedByTheProtocolAndTheLogIsUntouched() throws Exception {
+        Replica primary = group.replica("w1");
+        primary.promote(1).get(10, TimeUnit.SECONDS);
+        submitAll(primary, "held-", 5);
+        long held = group.replica("w3").status().lastSeq();
+        byte[] op = put("hostile").encode();
+        var gap = new AppendRequest(1, "w1", held + 10, 1, held + 12, List.of(new LogEntry(1, held + 11, EntryType.OPERATION, op)));
+        try (Socket raw = greeted("w3")) {
+            var out = new DataOutputStream(raw.getOutputStream());
+            new Frame(Frame.APPEND, 1, WireFormat.encode(gap)).writeTo(out);
+            new Frame(Frame.TAKE_OVER, 2, java.nio.ByteBuffer.allocate(8).putLong(1).array()).writeTo(out);
+            out.flush();
+            var in = new DataInputStream(raw.getInputStream());
+
+            Frame reply = Frame.readFrom(in);
+            assertThat(reply.type()).isEqualTo(Frame.REPLY);
+            assertThat(WireFormat.appendReply(reply.body()).outcome()).isEqualTo(Outcome.MISMATCH);
+            Frame staleTakeOver = Frame.readFrom(in);
+            assertThat(staleTakeOver.type()).isEqualTo(Frame.ERROR);
+            assertThat(staleTakeOver.text()).containsIgnoringCase("epoch");
+        }
+        assertThat(group.replica("w3").status().lastSeq()).isLessThanOrEqualTo(held + 1); // at most the primary's next heartbeat's entries
+        assertThat(group.replica("w3").read("hostile")).isEmpty();
+        assertThat(group.replica("w3").isPrimary()).isFalse();
     }
 
     @Test

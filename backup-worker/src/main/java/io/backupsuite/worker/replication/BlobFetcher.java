@@ -36,15 +36,15 @@ final class BlobFetcher implements StandbyHook {
     private static final Logger log = LoggerFactory.getLogger(BlobFetcher.class);
 
     private final BlobStore store;
-    private final HttpTransport transport;
+    private final NodeHttp http;
     private final String selfId;
     private final List<String> members;
     private final Duration timeout;
     private final Executor committers;
 
-    BlobFetcher(BlobStore store, HttpTransport transport, String selfId, List<String> members, Duration timeout, Executor committers) {
+    BlobFetcher(BlobStore store, NodeHttp http, String selfId, List<String> members, Duration timeout, Executor committers) {
         this.store = store;
-        this.transport = transport;
+        this.http = http;
         this.selfId = selfId;
         this.members = List.copyOf(members);
         this.timeout = timeout;
@@ -103,12 +103,12 @@ final class BlobFetcher implements StandbyHook {
     private void fetchBatch(String source, List<CatalogOp> batch, List<Future<CatalogOp>> commits) {
         StringBuilder names = new StringBuilder();
         batch.forEach(op -> names.append(op.sha256()).append('\n'));
-        HttpRequest request = transport.request(source, "/internal/v1/blobs/batch").timeout(timeout)
+        HttpRequest request = http.request(source, "/internal/v1/blobs/batch").timeout(timeout)
                 .header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString(names.toString()))
                 .build();
         try {
-            HttpResponse<InputStream> response = transport.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             try (DataInputStream body = new DataInputStream(response.body())) {
                 if (response.statusCode() != 200) {
                     log.debug("Blob batch from {} answered {}", source, response.statusCode());
@@ -179,8 +179,8 @@ final class BlobFetcher implements StandbyHook {
     }
 
     private boolean fetchFrom(String source, CatalogOp op) throws Exception {
-        HttpRequest request = transport.request(source, "/internal/v1/blobs/" + op.sha256()).timeout(timeout).GET().build();
-        HttpResponse<InputStream> response = transport.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpRequest request = http.request(source, "/internal/v1/blobs/" + op.sha256()).timeout(timeout).GET().build();
+        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = response.body()) {
             if (response.statusCode() != 200) {
                 return false;

@@ -32,22 +32,22 @@ class ReplicationConfiguration {
     private static final int BLOB_COMMITTERS = 8;
 
     @Bean
-    HttpTransport replicationTransport(ReplicationProperties properties, SecurityProperties security, WorkerNode node) {
+    NodeHttp nodeHttp(ReplicationProperties properties, SecurityProperties security, WorkerNode node) {
         Map<String, URI> addresses = new LinkedHashMap<>();
         properties.members().forEach(m -> addresses.put(m.id(), m.address()));
         addresses.putIfAbsent(node.nodeId(), URI.create(node.address()));
         if (addresses.size() > 1 && (security.nodeToken() == null || security.nodeToken().isBlank())) {
             throw new IllegalStateException("backup.security.node-token must be set for a storage group of more than one member");
         }
-        return new HttpTransport(addresses, security.nodeToken() == null ? "" : security.nodeToken(), properties.standbyTimeout().multipliedBy(2));
+        return new NodeHttp(addresses, security.nodeToken() == null ? "" : security.nodeToken(), properties.standbyTimeout().multipliedBy(2));
     }
 
     @Bean(destroyMethod = "close")
-    ReplicationSockets.Wire replicationWire(ReplicationProperties properties, SecurityProperties security, HttpTransport http) {
-        return ReplicationSockets.wire(properties, security.nodeToken() == null ? "" : security.nodeToken(), http);
+    ReplicationSockets.Wire replicationWire(ReplicationProperties properties, SecurityProperties security) {
+        return ReplicationSockets.wire(properties, security.nodeToken() == null ? "" : security.nodeToken());
     }
 
-    /** The replication socket protocol's listener when the group uses it (a placeholder bean otherwise). */
+    /** The replication socket protocol's listener (a placeholder bean in a group of one). */
     @Bean(destroyMethod = "close")
     AutoCloseable replicationListener(ReplicationProperties p, SecurityProperties security, WorkerNode node, Replica replica,
             MeterRegistry registry) {
@@ -73,7 +73,7 @@ class ReplicationConfiguration {
 
     /** Makes this member hold the blobs of entries before it logs them (a group of one holds what it stored itself). */
     @Bean
-    StandbyHook blobFetcher(ReplicationProperties p, WorkerNode node, HttpTransport transport, BlobStore store, ExecutorService blobCommitters) {
+    StandbyHook blobFetcher(ReplicationProperties p, WorkerNode node, NodeHttp transport, BlobStore store, ExecutorService blobCommitters) {
         List<String> members = members(p, node);
         return members.size() == 1 ? StandbyHook.NONE : new BlobFetcher(store, transport, node.nodeId(), members, p.blobFetchTimeout(), blobCommitters);
     }
@@ -102,7 +102,7 @@ class ReplicationConfiguration {
     }
 
     @Bean
-    Catalog catalog(Replica replica, HttpTransport transport, ReplicationProperties properties) {
+    Catalog catalog(Replica replica, NodeHttp transport, ReplicationProperties properties) {
         return new ReplicatedCatalog(replica, new SubmitBatcher(transport, properties.writeTimeout().multipliedBy(2)), properties.writeTimeout());
     }
 

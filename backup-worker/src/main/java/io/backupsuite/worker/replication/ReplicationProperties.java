@@ -59,6 +59,12 @@ public record ReplicationProperties(
 
     public ReplicationProperties {
         members = List.copyOf(members);
+        if (members.size() > 1) {
+            members.stream().filter(m -> m.replication() == null).findFirst().ifPresent(m -> {
+                throw new IllegalArgumentException("backup.worker.replication.members: member " + m.id()
+                        + " has no replication address (host:port of its replication socket); every member of a group needs one");
+            });
+        }
         if (heartbeatInterval.toMillis() > 50) {
             throw new IllegalArgumentException("backup.worker.replication.heartbeat-interval must be at most 50ms so standbys notice a silent primary quickly");
         }
@@ -76,8 +82,7 @@ public record ReplicationProperties(
      * @param id its node id ({@code backup.node.id})
      * @param address base URL of its API, e.g. {@code http://127.0.0.1:8092}
      * @param replication {@code host:port} where it serves the replication socket protocol, e.g. {@code 127.0.0.1:8192};
-     *     when every member of a group names one, the protocol's messages go over these sockets, otherwise over
-     *     HTTP to {@code address}
+     *     required in a group of more than one
      */
     public record Member(@NotBlank String id, @NotNull URI address,
             @org.jspecify.annotations.Nullable @Pattern(regexp = "[A-Za-z0-9._\\-]+:[0-9]{1,5}", message = "must be host:port") String replication) {
@@ -96,8 +101,8 @@ public record ReplicationProperties(
         }
     }
 
-    /** Whether the protocol goes over the replication sockets: a group of more than one whose members all name one. */
-    public boolean usesSockets() {
-        return members.size() > 1 && members.stream().allMatch(m -> m.replication() != null);
+    /** Whether this is a group of more than one, whose members replicate to each other. */
+    public boolean replicates() {
+        return members.size() > 1;
     }
 }

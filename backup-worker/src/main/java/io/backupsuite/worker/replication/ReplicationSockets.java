@@ -3,7 +3,6 @@ package io.backupsuite.worker.replication;
 import io.backupsuite.catalog.net.ReplicationServer;
 import io.backupsuite.catalog.net.SocketTransport;
 import io.backupsuite.catalog.replication.Replica;
-import io.backupsuite.catalog.replication.Transport;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,9 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which wire carries this worker's replication protocol. When every member names a replication address
- * ({@link ReplicationProperties#usesSockets()}) it is the socket protocol: one authenticated connection per
- * member, far fewer thread hand-offs per commit than HTTP. Otherwise it is HTTP to the members' APIs.
+ * The wire of this worker's replication protocol: the socket protocol, one authenticated connection per member
+ * (far fewer thread hand-offs per commit than HTTP), and this member's listener for it.
  */
 final class ReplicationSockets {
 
@@ -27,28 +25,25 @@ final class ReplicationSockets {
     private ReplicationSockets() {}
 
     /** The transport that carries the protocol's messages; closing it closes its connections. */
-    record Wire(Transport transport) implements AutoCloseable {
+    record Wire(SocketTransport transport) implements AutoCloseable {
         @Override
         public void close() {
-            if (transport instanceof SocketTransport sockets) {
-                sockets.close();
-            }
+            transport.close();
         }
     }
 
-    /** Sockets to every member (itself included, for priming), or the HTTP transport. */
-    static Wire wire(ReplicationProperties p, String nodeToken, HttpTransport http) {
-        if (!p.usesSockets()) {
-            return new Wire(http);
-        }
+    /** Sockets to every member, itself included (for priming); none in a group of one, which sends nothing. */
+    static Wire wire(ReplicationProperties p, String nodeToken) {
         Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
-        p.members().forEach(m -> addresses.put(m.id(), m.replicationAddress()));
+        if (p.replicates()) {
+            p.members().forEach(m -> addresses.put(m.id(), m.replicationAddress()));
+        }
         return new Wire(new SocketTransport(addresses, nodeToken, p.standbyTimeout().multipliedBy(2)));
     }
 
-    /** This member's listener, when the group uses sockets; {@code null} otherwise. */
+    /** This member's listener; {@code null} in a group of one. */
     static ReplicationServer listen(ReplicationProperties p, String selfId, String nodeToken, Replica replica, MeterRegistry registry) {
-        if (!p.usesSockets()) {
+        if (!p.replicates()) {
             return null;
         }
         var self = p.members().stream().filter(m -> m.id().equals(selfId)).findFirst()

@@ -38,7 +38,7 @@ class SubmitBatchController {
         this.timeoutMillis = properties.writeTimeout().toMillis() * 2;
     }
 
-    @PostMapping(path = "/internal/v1/replication/submit-batch", consumes = HttpTransport.BINARY, produces = HttpTransport.BINARY)
+    @PostMapping(path = "/internal/v1/replication/submit-batch", consumes = NodeHttp.BINARY, produces = NodeHttp.BINARY)
     byte[] submitBatch(@RequestBody byte[] body) {
         List<CatalogOp> ops;
         try {

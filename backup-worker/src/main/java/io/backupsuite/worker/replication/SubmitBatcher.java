@@ -33,14 +33,14 @@ final class SubmitBatcher {
 
     private record Waiting(String primary, CatalogOp op, CompletableFuture<Committed> outcome) {}
 
-    private final HttpTransport transport;
+    private final NodeHttp http;
     private final HttpClient client;
     private final Duration timeout;
     private final Deque<Waiting> queue = new ArrayDeque<>();
     private int inFlight;
 
-    SubmitBatcher(HttpTransport transport, Duration timeout) {
-        this.transport = transport;
+    SubmitBatcher(NodeHttp http, Duration timeout) {
+        this.http = http;
         this.timeout = timeout;
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     }
@@ -78,9 +78,9 @@ final class SubmitBatcher {
     private void send(List<Waiting> batch) {
         CompletableFuture<HttpResponse<byte[]>> response;
         try {
-            HttpRequest request = transport.request(batch.get(0).primary(), PATH)
+            HttpRequest request = http.request(batch.get(0).primary(), PATH)
                     .timeout(timeout)
-                    .header("Content-Type", HttpTransport.BINARY)
+                    .header("Content-Type", NodeHttp.BINARY)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(SubmitBatchCodec.encodeOps(batch.stream().map(Waiting::op).toList())))
                     .build();
             response = client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());

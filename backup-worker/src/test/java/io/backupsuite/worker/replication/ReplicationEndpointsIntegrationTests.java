@@ -2,10 +2,6 @@ package io.backupsuite.worker.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.backupsuite.catalog.log.EntryType;
-import io.backupsuite.catalog.log.LogEntry;
-import io.backupsuite.catalog.replication.Messages.AppendRequest;
-import io.backupsuite.catalog.replication.WireFormat;
 import io.backupsuite.catalog.state.CatalogOp;
 import io.backupsuite.worker.WorkerIntegrationTest;
 import io.backupsuite.worker.catalog.Catalog;
@@ -79,8 +75,8 @@ class ReplicationEndpointsIntegrationTests extends WorkerIntegrationTest {
             assertThat(forbidden.statusCode()).isEqualTo(403);
             assertThat(forbidden.body()).contains("urn:backup-suite:problem:forbidden");
         }
-        for (String path : List.of("append", "promise", "fetch", "submit", "take-over")) {
-            var response = call("POST", "/internal/v1/replication/" + path, basic(OPERATOR, OPERATOR_PASSWORD), HttpTransport.BINARY, new byte[] {1});
+        for (String path : List.of("submit", "submit-batch")) {
+            var response = call("POST", "/internal/v1/replication/" + path, basic(OPERATOR, OPERATOR_PASSWORD), NodeHttp.BINARY, new byte[] {1});
             assertThat(response.statusCode()).as(path).isEqualTo(403);
         }
         var promote = call("POST", "/internal/v1/replication/promote", null, "application/json", json("{\"epoch\":99}"));
@@ -89,22 +85,15 @@ class ReplicationEndpointsIntegrationTests extends WorkerIntegrationTest {
     }
 
     @Test
-    void malformedOrOutOfOrderAppendsAreRejectedWithoutTouchingTheLog() throws Exception {
+    void malformedForwardedWritesAreRejectedWithoutTouchingTheLog() throws Exception {
         catalog.put(new CatalogWrite("repl/before", SHA, 3, NODE_ID));
         long lastSeq = control.status().lastSeq();
-        var garbage = asNode("POST", "/internal/v1/replication/append", HttpTransport.BINARY, new byte[] {0, 0, 0, 1, 2});
+        var garbage = asNode("POST", "/internal/v1/replication/submit", NodeHttp.BINARY, new byte[] {7, 7});
         assertThat(garbage.statusCode()).isEqualTo(400);
         assertThat(garbage.body()).contains("urn:backup-suite:problem:malformed-replication-message");
-
-        byte[] op = CatalogOp.put("repl/hostile", SHA, 3, "elsewhere", 1).encode();
-        var outOfOrder = new AppendRequest(1, "intruder", lastSeq, 1, lastSeq + 5,
-                List.of(new LogEntry(1, lastSeq + 3, EntryType.OPERATION, op)));
-        var reply = asNode("POST", "/internal/v1/replication/append", HttpTransport.BINARY, WireFormat.encode(outOfOrder));
-        assertThat(reply.statusCode()).isEqualTo(200); // the protocol's own refusal, in its binary reply
-        byte[] truncated = java.util.Arrays.copyOf(WireFormat.encode(outOfOrder), 30);
-        assertThat(asNode("POST", "/internal/v1/replication/append", HttpTransport.BINARY, truncated).statusCode()).isEqualTo(400);
-        assertThat(asNode("POST", "/internal/v1/replication/submit", HttpTransport.BINARY, new byte[] {7, 7}).statusCode()).isEqualTo(400);
-        var wrongType = asNode("POST", "/internal/v1/replication/append", "text/plain", json("hello"));
+        byte[] truncated = java.util.Arrays.copyOf(CatalogOp.put("repl/hostile", SHA, 3, NODE_ID, 1).encode(), 12);
+        assertThat(asNode("POST", "/internal/v1/replication/submit", NodeHttp.BINARY, truncated).statusCode()).isEqualTo(400);
+        var wrongType = asNode("POST", "/internal/v1/replication/submit", "text/plain", json("hello"));
         assertThat(wrongType.statusCode()).isEqualTo(415);
 
         assertThat(control.status().lastSeq()).isEqualTo(lastSeq);
@@ -120,15 +109,6 @@ class ReplicationEndpointsIntegrationTests extends WorkerIntegrationTest {
         assertThat(stale.body()).contains("urn:backup-suite:problem:stale-epoch");
         assertThat(asNode("POST", "/internal/v1/replication/promote", "application/json", json("{\"epoch\":-4}")).statusCode()).isEqualTo(400);
         assertThat(asNode("POST", "/internal/v1/replication/promote", "application/json", json("{nope")).statusCode()).isEqualTo(400);
-        for (byte[] body : List.of(new byte[0], new byte[] {1, 2, 3}, new byte[12], java.nio.ByteBuffer.allocate(8).putLong(-3).array())) {
-            var takeOver = asNode("POST", "/internal/v1/replication/take-over", HttpTransport.BINARY, body);
-            assertThat(takeOver.statusCode()).as("take-over of %d bytes", body.length).isEqualTo(400);
-            assertThat(takeOver.body()).contains("urn:backup-suite:problem:malformed"); // an empty body: malformed-body
-        }
-        var staleTakeOver = asNode("POST", "/internal/v1/replication/take-over", HttpTransport.BINARY,
-                java.nio.ByteBuffer.allocate(8).putLong(1).array());
-        assertThat(staleTakeOver.statusCode()).isEqualTo(409);
-        assertThat(staleTakeOver.body()).contains("urn:backup-suite:problem:stale-epoch");
         var unknown = asNode("POST", "/internal/v1/replication/handover", "application/json", json("{\"target\":\"nobody\",\"epoch\":50}"));
         assertThat(unknown.statusCode()).isEqualTo(400);
         var availability = asNode("POST", "/internal/v1/replication/availability", "application/json",
@@ -179,7 +159,7 @@ class ReplicationEndpointsIntegrationTests extends WorkerIntegrationTest {
     void forwardedWritesAreCommittedInOneBatchWithAnOutcomeEach() throws Exception {
         var ops = List.of(CatalogOp.put("repl/batch-1", SHA, 3, NODE_ID, 0), CatalogOp.put("repl/batch-2", SHA, 3, NODE_ID, 0));
         var answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/internal/v1/replication/submit-batch"))
-                .header("Authorization", "Bearer " + NODE_TOKEN).header("Content-Type", HttpTransport.BINARY)
+                .header("Authorization", "Bearer " + NODE_TOKEN).header("Content-Type", NodeHttp.BINARY)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(SubmitBatchCodec.encodeOps(ops))).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(answer.statusCode()).isEqualTo(200);
@@ -190,11 +170,11 @@ class ReplicationEndpointsIntegrationTests extends WorkerIntegrationTest {
         assertThat(catalog.get("repl/batch-2")).hasValueSatisfying(e -> assertThat(e.sha256()).isEqualTo(SHA));
 
         long lastSeq = control.status().lastSeq();
-        assertThat(asNode("POST", "/internal/v1/replication/submit-batch", HttpTransport.BINARY, new byte[] {0, 0, 0, 0}).statusCode())
+        assertThat(asNode("POST", "/internal/v1/replication/submit-batch", NodeHttp.BINARY, new byte[] {0, 0, 0, 0}).statusCode())
                 .isEqualTo(400);
-        assertThat(asNode("POST", "/internal/v1/replication/submit-batch", HttpTransport.BINARY, new byte[] {0, 0, 0, 2, 0, 0, 0, 9, 1})
+        assertThat(asNode("POST", "/internal/v1/replication/submit-batch", NodeHttp.BINARY, new byte[] {0, 0, 0, 2, 0, 0, 0, 9, 1})
                 .statusCode()).isEqualTo(400);
-        assertThat(call("POST", "/internal/v1/replication/submit-batch", basic(OPERATOR, OPERATOR_PASSWORD), HttpTransport.BINARY,
+        assertThat(call("POST", "/internal/v1/replication/submit-batch", basic(OPERATOR, OPERATOR_PASSWORD), NodeHttp.BINARY,
                 SubmitBatchCodec.encodeOps(ops)).statusCode()).isEqualTo(403);
         assertThat(control.status().lastSeq()).isEqualTo(lastSeq);
     }

@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
-/** Which wire a group's protocol takes, and how replication addresses are read and checked. */
+/** Replication addresses: required in a group, read and checked with clear errors. */
 class ReplicationPropertiesTests {
 
     private static ReplicationProperties group(List<Member> members) {
@@ -24,16 +24,18 @@ class ReplicationPropertiesTests {
     }
 
     @Test
-    void aGroupWhoseMembersAllNameAReplicationAddressUsesSockets() {
-        assertThat(group(List.of(member("a", "127.0.0.1:8191"), member("b", "backup-2.internal:8192"))).usesSockets()).isTrue();
+    void aGroupWhoseMembersAllNameAReplicationAddressReplicates() {
+        assertThat(group(List.of(member("a", "127.0.0.1:8191"), member("b", "backup-2.internal:8192"))).replicates()).isTrue();
         assertThat(member("b", "backup-2.internal:8192").replicationAddress().getHostString()).isEqualTo("backup-2.internal");
         assertThat(member("b", "backup-2.internal:8192").replicationAddress().getPort()).isEqualTo(8192);
     }
 
     @Test
-    void oneMemberWithoutAReplicationAddressKeepsTheGroupOnHttp() {
-        assertThat(group(List.of(member("a", "127.0.0.1:8191"), member("b", null))).usesSockets()).isFalse();
-        assertThat(group(List.of(member("a", "127.0.0.1:8191"))).usesSockets()).as("a group of one replicates nothing").isFalse();
+    void aGroupMemberWithoutAReplicationAddressIsAConfigurationError() {
+        assertThatThrownBy(() -> group(List.of(member("a", "127.0.0.1:8191"), member("b", null))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("member b has no replication address");
+        assertThat(group(List.of(member("a", null))).replicates()).as("a group of one needs none and replicates nothing").isFalse();
         assertThatThrownBy(() -> member("b", null).replicationAddress()).hasMessageContaining("member b has no replication address");
     }
 
