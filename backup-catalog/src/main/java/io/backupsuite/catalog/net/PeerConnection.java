@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,6 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * request still waiting fails and the connection is not used again.
  */
 final class PeerConnection implements AutoCloseable {
+
+    /** Times the requests of every connection; a request answered in time cancels its timer. */
+    private static final ScheduledThreadPoolExecutor TIMER = timer();
 
     private final String peer;
     private final Socket socket;
@@ -38,6 +43,16 @@ final class PeerConnection implements AutoCloseable {
         this.socket = socket;
         this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 64 << 10));
         this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 << 10));
+    }
+
+    private static ScheduledThreadPoolExecutor timer() {
+        var timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "replication-timeouts");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
     }
 
     /** Connects and presents the node token; fails unless the member accepts it within {@code handshake}. */
@@ -76,14 +91,8 @@ final class PeerConnection implements AutoCloseable {
         CompletableFuture<byte[]> answer = new CompletableFuture<>();
         waiting.put(id, answer);
         long sent = System.nanoTime();
-        answer.orTimeout(within.toMillis(), TimeUnit.MILLISECONDS).whenComplete((x, e) -> {
-            waiting.remove(id);
-            if (e instanceof TimeoutException && lastHeardNanos - sent < 0) {
-                // nothing at all came back since this request left: the member or the path to it is gone
-                // (a dead host's connection can look open for many minutes); the next request connects anew
-                fail(new IOException("no answer from " + peer + " within " + within.toMillis() + " ms"));
-            }
-        });
+        ScheduledFuture<?> timer = TIMER.schedule(() -> expire(id, sent, within), within.toMillis(), TimeUnit.MILLISECONDS);
+        answer.whenComplete((x, e) -> timer.cancel(false));
         IOException failed = broken;
         if (failed == null) {
             try {
@@ -97,9 +106,26 @@ final class PeerConnection implements AutoCloseable {
             }
         }
         if (failed != null) {
+            waiting.remove(id);
             answer.completeExceptionally(new IOException("connection to " + peer + " is broken: " + failed.getMessage(), failed));
         }
         return answer;
+    }
+
+    /**
+     * A request's time is up. When nothing at all came back since it left, the member or the path to it is gone
+     * (a dead host's connection can look open for many minutes): the connection is given up before the request
+     * fails, so that the caller's next request already opens a new one.
+     */
+    private void expire(long id, long sent, Duration within) {
+        CompletableFuture<byte[]> answer = waiting.remove(id);
+        if (answer == null) {
+            return;
+        }
+        if (lastHeardNanos - sent < 0) {
+            fail(new IOException("no answer from " + peer + " within " + within.toMillis() + " ms"));
+        }
+        answer.completeExceptionally(new TimeoutException(peer + " did not answer within " + within.toMillis() + " ms"));
     }
 
     private void readAnswers() {

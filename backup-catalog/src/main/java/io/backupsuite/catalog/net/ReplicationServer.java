@@ -69,6 +69,11 @@ public final class ReplicationServer implements AutoCloseable {
                 Socket socket = server.accept();
                 var connection = new InboundConnection(socket, this);
                 connections.add(connection);
+                if (closed) {
+                    // close() ran between accept and add: this connection must not serve a closed replica
+                    connection.close();
+                    return;
+                }
                 Thread t = new Thread(connection, "replication-in-" + socket.getRemoteSocketAddress());
                 t.setDaemon(true);
                 t.start();
