@@ -52,6 +52,7 @@ public final class EndToEndBenchmark {
                 .randomPorts().dataDir(dir).workers(a.workers());
         a.workerArgs().forEach(arg -> builder.extraArgs(PartKind.WORKER, arg));
         a.dispatcherArgs().forEach(arg -> builder.extraArgs(PartKind.DISPATCHER, arg));
+        a.workerJvmArgs().forEach(arg -> builder.jvmArgs(PartKind.WORKER, arg));
         StackOptions options = builder.build();
         System.out.println("starting the local stack in " + dir + " ...");
         try (RunningStack stack = LocalStack.start(options, line -> System.out.println("  " + line))) {
@@ -237,15 +238,17 @@ public final class EndToEndBenchmark {
 
     /** Command-line options. */
     record BenchArgs(int files, int size, int batch, long largeBytes, int warmup, int workers, List<String> workerArgs,
-            List<String> dispatcherArgs) {
+            List<String> dispatcherArgs, List<String> workerJvmArgs) {
         BenchArgs {
             workerArgs = List.copyOf(workerArgs);
             dispatcherArgs = List.copyOf(dispatcherArgs);
+            workerJvmArgs = List.copyOf(workerJvmArgs);
         }
 
         static BenchArgs parse(String[] args) {
             List<String> workerArgs = new ArrayList<>();
             List<String> dispatcherArgs = new ArrayList<>();
+            List<String> workerJvmArgs = new ArrayList<>();
             int files = 10_000;
             int warmup = 3_000;
             int size = 4096;
@@ -262,13 +265,14 @@ public final class EndToEndBenchmark {
                     case "--workers" -> workers = Integer.parseInt(args[i + 1]);
                     case "--worker-arg" -> workerArgs.add(args[i + 1]);
                     case "--dispatcher-arg" -> dispatcherArgs.add(args[i + 1]);
+                    case "--worker-jvm-arg" -> workerJvmArgs.add(args[i + 1]);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
             if (workers < 1) {
                 throw new IllegalArgumentException("--workers must be at least 1");
             }
-            return new BenchArgs(files, size, batch, large, warmup, workers, workerArgs, dispatcherArgs);
+            return new BenchArgs(files, size, batch, large, warmup, workers, workerArgs, dispatcherArgs, workerJvmArgs);
         }
     }
 }
