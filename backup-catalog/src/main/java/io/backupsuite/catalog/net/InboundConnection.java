@@ -13,14 +13,17 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One member's connection to this one. The first frame must be {@link Frame#HELLO} with the node token, within
  * five seconds; then requests are handled in arrival order on this thread. An append is fsynced on this thread
- * unless more requests are already waiting (then they join the same fsync). A malformed request gets an
+ * unless more requests are already waiting (then they join the same fsync). An append with blobs to fetch first,
+ * and a snapshot chunk, are handled on the server's slow-work threads, so that nothing behind them waits. A malformed request gets an
  * {@link Frame#ERROR} answer and touches nothing; broken framing ends the connection.
  */
 final class InboundConnection implements Runnable {
@@ -88,12 +91,21 @@ final class InboundConnection implements Runnable {
             switch (request.type()) {
                 case Frame.APPEND -> {
                     var append = WireFormat.appendRequest(request.body());
-                    CompletableFuture<AppendReply> reply = moreWaiting ? replica.onAppend(append) : replica.onAppendWaiting(append);
-                    answerLater(request.id(), reply, WireFormat::encode);
+                    if (replica.appendMayBlock(append)) {
+                        // a blob to fetch first: later requests of this connection (heartbeats, the next
+                        // appends) must not wait behind the fetch, or the primary marks this member unavailable
+                        offReader(request.id(), () -> replica.onAppendWaiting(append), WireFormat::encode);
+                    } else {
+                        CompletableFuture<AppendReply> reply = moreWaiting ? replica.onAppend(append) : replica.onAppendWaiting(append);
+                        answerLater(request.id(), reply, WireFormat::encode);
+                    }
                 }
                 case Frame.PROMISE -> answer(request.id(), WireFormat.encode(replica.onPromise(WireFormat.promiseRequest(request.body()))));
                 case Frame.FETCH -> answer(request.id(), WireFormat.encode(replica.onFetch(WireFormat.fetchRequest(request.body()))));
-                case Frame.SNAPSHOT -> answer(request.id(), WireFormat.encode(replica.onInstallSnapshot(WireFormat.snapshotChunk(request.body()))));
+                case Frame.SNAPSHOT -> {
+                    var chunk = WireFormat.snapshotChunk(request.body());
+                    offReader(request.id(), () -> CompletableFuture.completedFuture(replica.onInstallSnapshot(chunk)), WireFormat::encode);
+                }
                 case Frame.TAKE_OVER -> takeOver(request);
                 default -> send(Frame.error(request.id(), "unknown request type " + request.type()));
             }
@@ -113,6 +125,23 @@ final class InboundConnection implements Runnable {
         }
         long millis = server.takeOverTimeout().toMillis();
         answerLater(request.id(), replica.promote(epoch).orTimeout(millis, TimeUnit.MILLISECONDS), status -> new byte[0]);
+    }
+
+    /** Handles a request that may take long on the server's slow-work threads; its answer is sent when ready. */
+    private <T> void offReader(long id, Supplier<CompletableFuture<T>> work, Function<T, byte[]> encode) {
+        try {
+            server.slowWork().execute(() -> {
+                CompletableFuture<T> result;
+                try {
+                    result = work.get();
+                } catch (RuntimeException e) {
+                    result = CompletableFuture.failedFuture(e);
+                }
+                answerLater(id, result, encode);
+            });
+        } catch (RejectedExecutionException e) {
+            send(Frame.error(id, "this member is shutting down"));
+        }
     }
 
     private <T> void answerLater(long id, CompletableFuture<T> result, Function<T, byte[]> encode) {

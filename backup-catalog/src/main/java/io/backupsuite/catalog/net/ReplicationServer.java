@@ -11,6 +11,8 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +33,12 @@ public final class ReplicationServer implements AutoCloseable {
     private final Set<InboundConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong refused = new AtomicLong();
     private final Thread acceptor;
+    /** Requests that may wait long (blobs to fetch, snapshot chunks) run here, off their connection's reader. */
+    private final ExecutorService slowWork = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "replication-slow");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean closed;
 
     /**
@@ -109,10 +117,15 @@ public final class ReplicationServer implements AutoCloseable {
         return takeOverTimeout;
     }
 
+    ExecutorService slowWork() {
+        return slowWork;
+    }
+
     @Override
     public void close() throws IOException {
         closed = true;
         server.close();
         connections.forEach(InboundConnection::close);
+        slowWork.shutdownNow();
     }
 }

@@ -427,6 +427,21 @@ public final class Replica implements AutoCloseable {
 
     // ---------------------------------------------------------------- standby side
 
+    /**
+     * Whether answering {@code request} may wait for the blob hook (a blob to fetch): then a transport should not
+     * answer it on the thread that reads the connection. Changes nothing.
+     */
+    public boolean appendMayBlock(AppendRequest request) {
+        if (EntryChecks.malformed(request) != null) {
+            return false;
+        }
+        List<CatalogOp> newOps;
+        synchronized (this) {
+            newOps = EntryChecks.operationsNotHeld(request, wal::epochAt);
+        }
+        return !newOps.isEmpty() && hook.mayBlock(newOps);
+    }
+
     /** Handles a primary's append: fencing, log matching, the blob hook, fsync, then ready. */
     public CompletableFuture<AppendReply> onAppend(AppendRequest request) {
         String malformed = EntryChecks.malformed(request);

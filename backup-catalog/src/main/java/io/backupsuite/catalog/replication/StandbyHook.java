@@ -11,10 +11,28 @@ import java.util.List;
  * SHA-256). So a committed write's blob is on every member of its commit set. Throwing means "not
  * ready": nothing is logged (a standby's primary sends the entries again).
  */
-@FunctionalInterface
 public interface StandbyHook {
 
-    StandbyHook NONE = ops -> {};
+    StandbyHook NONE = new StandbyHook() {
+        @Override
+        public void beforeReady(List<CatalogOp> ops) {
+            // holds nothing, fetches nothing
+        }
+
+        @Override
+        public boolean mayBlock(List<CatalogOp> ops) {
+            return false;
+        }
+    };
 
     void beforeReady(List<CatalogOp> ops) throws Exception;
+
+    /**
+     * Whether {@link #beforeReady} may take long for these operations (a blob to fetch): a transport then
+     * handles the message off the thread that reads its connection, so that later messages are not held up
+     * behind the fetch. When in doubt, {@code true}.
+     */
+    default boolean mayBlock(List<CatalogOp> ops) {
+        return true;
+    }
 }

@@ -22,6 +22,8 @@ final class SocketGroup implements AutoCloseable {
     private final Path root;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, Member> running = new LinkedHashMap<>();
+    /** The blob hook of each member; none holds anything up unless a test says so. */
+    final Map<String, StandbyHook> hooks = new java.util.concurrent.ConcurrentHashMap<>();
 
     record Member(Replica replica, SocketTransport transport, ReplicationServer server) {}
 
@@ -47,7 +49,7 @@ final class SocketGroup implements AutoCloseable {
         var config = new ReplicaConfig(id, MEMBERS, 1, root.resolve(id), Duration.ofMillis(1500), Duration.ofMillis(250), 3,
                 Duration.ofMillis(20), 512, 4, 1 << 20, 2_000);
         var transport = new SocketTransport(others, TOKEN, Duration.ofMillis(500));
-        var replica = new Replica(config, transport, StandbyHook.NONE, ReplicaListener.NONE);
+        var replica = new Replica(config, transport, hooks.getOrDefault(id, StandbyHook.NONE), ReplicaListener.NONE);
         var server = new ReplicationServer(address(id), TOKEN, replica, Duration.ofSeconds(10));
         var member = new Member(replica, transport, server);
         running.put(id, member);

@@ -11,6 +11,7 @@ import io.backupsuite.catalog.replication.Messages.Outcome;
 import io.backupsuite.catalog.replication.Messages.AppendRequest;
 import io.backupsuite.catalog.replication.Messages.PromiseRequest;
 import io.backupsuite.catalog.replication.Replica;
+import io.backupsuite.catalog.replication.StandbyHook;
 import io.backupsuite.catalog.replication.WireFormat;
 import io.backupsuite.catalog.state.CatalogOp;
 import java.io.DataInputStream;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -172,6 +174,36 @@ class SocketTransportTests {
         assertThat(group.replica("w3").status().lastSeq()).isEqualTo(held);
         assertThat(group.replica("w3").read("hostile")).isEmpty();
         assertThat(group.replica("w3").isPrimary()).isFalse();
+    }
+
+    @Test
+    void anAppendWaitingForItsBlobDoesNotHoldUpTheRequestsBehindIt() throws Exception {
+        CountDownLatch fetched = new CountDownLatch(1);
+        group.stop("w2");
+        group.hooks.put("w2", new StandbyHook() {
+            @Override
+            public void beforeReady(List<CatalogOp> ops) throws Exception {
+                fetched.await(10, TimeUnit.SECONDS); // a large blob on its way from the holder
+            }
+        });
+        group.start("w2");
+        byte[] op = put("large").encode();
+        var append = new AppendRequest(1, "w1", 0, 0, 0, List.of(new LogEntry(1, 1, EntryType.OPERATION, op)));
+        try (Socket raw = greeted("w2")) {
+            var out = new DataOutputStream(raw.getOutputStream());
+            new Frame(Frame.APPEND, 1, WireFormat.encode(append)).writeTo(out);
+            new Frame(Frame.PROMISE, 2, WireFormat.encode(new PromiseRequest(0, "prober"))).writeTo(out);
+            out.flush();
+            var in = new DataInputStream(raw.getInputStream());
+
+            Frame first = Frame.readFrom(in);
+            assertThat(first.id()).as("the promise is answered while the append waits for its blob").isEqualTo(2);
+            fetched.countDown();
+            Frame second = Frame.readFrom(in);
+            assertThat(second.id()).isEqualTo(1);
+            assertThat(WireFormat.appendReply(second.body()).outcome()).isEqualTo(Outcome.READY);
+        }
+        assertThat(group.replica("w2").status().lastSeq()).isEqualTo(1);
     }
 
     @Test

@@ -51,6 +51,12 @@ final class BlobFetcher implements StandbyHook {
         this.committers = committers;
     }
 
+    /** Only a blob this member does not hold yet takes time: it is fetched from its holder. */
+    @Override
+    public boolean mayBlock(List<CatalogOp> ops) {
+        return ops.stream().anyMatch(op -> op.sha256() != null && !store.contains(op.sha256()));
+    }
+
     @Override
     public void beforeReady(List<CatalogOp> ops) throws Exception {
         Map<String, CatalogOp> missing = new LinkedHashMap<>();
