@@ -1,6 +1,5 @@
 package io.backupsuite.catalog.net;
 
-import io.backupsuite.catalog.replication.Messages.AppendReply;
 import io.backupsuite.catalog.replication.Replica;
 import io.backupsuite.catalog.replication.WireFormat;
 import java.io.BufferedInputStream;
@@ -13,9 +12,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,21 +87,17 @@ final class InboundConnection implements Runnable {
         try {
             switch (request.type()) {
                 case Frame.APPEND -> {
+                    // fsync here unless more requests wait to join it; blobs to fetch first go to the slow-work threads
                     var append = WireFormat.appendRequest(request.body());
-                    if (replica.appendMayBlock(append)) {
-                        // a blob to fetch first: later requests of this connection (heartbeats, the next
-                        // appends) must not wait behind the fetch, or the primary marks this member unavailable
-                        offReader(request.id(), () -> replica.onAppendWaiting(append), WireFormat::encode);
-                    } else {
-                        CompletableFuture<AppendReply> reply = moreWaiting ? replica.onAppend(append) : replica.onAppendWaiting(append);
-                        answerLater(request.id(), reply, WireFormat::encode);
-                    }
+                    answerLater(request.id(), replica.onAppend(append, !moreWaiting, server.slowWork()), WireFormat::encode);
                 }
                 case Frame.PROMISE -> answer(request.id(), WireFormat.encode(replica.onPromise(WireFormat.promiseRequest(request.body()))));
                 case Frame.FETCH -> answer(request.id(), WireFormat.encode(replica.onFetch(WireFormat.fetchRequest(request.body()))));
                 case Frame.SNAPSHOT -> {
                     var chunk = WireFormat.snapshotChunk(request.body());
-                    offReader(request.id(), () -> CompletableFuture.completedFuture(replica.onInstallSnapshot(chunk)), WireFormat::encode);
+                    // a chunk may name blobs to fetch: not on the reader
+                    answerLater(request.id(), CompletableFuture.supplyAsync(() -> replica.onInstallSnapshot(chunk), server.slowWork()),
+                            WireFormat::encode);
                 }
                 case Frame.TAKE_OVER -> takeOver(request);
                 default -> send(Frame.error(request.id(), "unknown request type " + request.type()));
@@ -125,23 +118,6 @@ final class InboundConnection implements Runnable {
         }
         long millis = server.takeOverTimeout().toMillis();
         answerLater(request.id(), replica.promote(epoch).orTimeout(millis, TimeUnit.MILLISECONDS), status -> new byte[0]);
-    }
-
-    /** Handles a request that may take long on the server's slow-work threads; its answer is sent when ready. */
-    private <T> void offReader(long id, Supplier<CompletableFuture<T>> work, Function<T, byte[]> encode) {
-        try {
-            server.slowWork().execute(() -> {
-                CompletableFuture<T> result;
-                try {
-                    result = work.get();
-                } catch (RuntimeException e) {
-                    result = CompletableFuture.failedFuture(e);
-                }
-                answerLater(id, result, encode);
-            });
-        } catch (RejectedExecutionException e) {
-            send(Frame.error(id, "this member is shutting down"));
-        }
     }
 
     private <T> void answerLater(long id, CompletableFuture<T> result, Function<T, byte[]> encode) {

@@ -25,8 +25,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -427,23 +429,28 @@ public final class Replica implements AutoCloseable {
 
     // ---------------------------------------------------------------- standby side
 
-    /**
-     * Whether answering {@code request} may wait for the blob hook (a blob to fetch): then a transport should not
-     * answer it on the thread that reads the connection. Changes nothing.
-     */
-    public boolean appendMayBlock(AppendRequest request) {
-        if (EntryChecks.malformed(request) != null) {
-            return false;
-        }
-        List<CatalogOp> newOps;
-        synchronized (this) {
-            newOps = EntryChecks.operationsNotHeld(request, wal::epochAt);
-        }
-        return !newOps.isEmpty() && hook.mayBlock(newOps);
-    }
-
     /** Handles a primary's append: fencing, log matching, the blob hook, fsync, then ready. */
     public CompletableFuture<AppendReply> onAppend(AppendRequest request) {
+        return onAppend(request, false, Runnable::run);
+    }
+
+    /**
+     * {@link #onAppend} for a caller that blocks until the answer anyway (an HTTP handler): the fsync
+     * of the appended entries runs in the calling thread when no other round is running, instead of
+     * waking the log's flusher and being woken by it — two thread switches less on the standby's
+     * part of every commit, which on a busy machine cost more than the fsync.
+     */
+    public CompletableFuture<AppendReply> onAppendWaiting(AppendRequest request) {
+        return onAppend(request, true, Runnable::run);
+    }
+
+    /**
+     * {@link #onAppend} for a transport that reads many requests on one thread. With {@code flushHere} the
+     * calling thread runs the fsync as in {@link #onAppendWaiting}. An append whose blobs must be fetched first
+     * ({@link StandbyHook#hasWork}) continues on {@code blobWork}, which then also runs its fsync, so that the
+     * requests read after it do not wait behind the fetch.
+     */
+    public CompletableFuture<AppendReply> onAppend(AppendRequest request, boolean flushHere, Executor blobWork) {
         String malformed = EntryChecks.malformed(request);
         if (malformed != null) {
             return CompletableFuture.completedFuture(reply(Outcome.REJECTED, 0, malformed));
@@ -456,6 +463,32 @@ public final class Replica implements AutoCloseable {
             }
             newOps = EntryChecks.operationsNotHeld(request, wal::epochAt);
         }
+        if (newOps.isEmpty() || !hook.hasWork(newOps)) {
+            return appendHeld(request, List.of(), flushHere); // this member holds every blob already
+        }
+        CompletableFuture<AppendReply> reply = new CompletableFuture<>();
+        try {
+            blobWork.execute(() -> {
+                try {
+                    appendHeld(request, newOps, true).whenComplete((r, e) -> {
+                        if (e == null) {
+                            reply.complete(r);
+                        } else {
+                            reply.completeExceptionally(e);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    reply.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(reply(Outcome.REJECTED, 0, "not ready: this member is shutting down"));
+        }
+        return reply;
+    }
+
+    /** The rest of an append once its fencing passed: the blob hook for {@code newOps}, log matching, the log, ready. */
+    private CompletableFuture<AppendReply> appendHeld(AppendRequest request, List<CatalogOp> newOps, boolean flushHere) {
         if (!newOps.isEmpty()) {
             try {
                 hook.beforeReady(newOps); // may fetch blobs: never under the monitor
@@ -484,7 +517,7 @@ public final class Replica implements AutoCloseable {
             }
         }
         long leaderCommit = Math.min(request.commitSeq(), matchUpTo);
-        return durable.handle((x, error) -> {
+        CompletableFuture<AppendReply> reply = durable.handle((x, error) -> {
             if (error != null) {
                 return reply(Outcome.REJECTED, 0, "log: " + error.getMessage());
             }
@@ -496,17 +529,7 @@ public final class Replica implements AutoCloseable {
                 return new AppendReply(epoch, Outcome.READY, matchUpTo, wal.lastSeq(), "");
             }
         });
-    }
-
-    /**
-     * {@link #onAppend} for a caller that blocks until the answer anyway (an HTTP handler): the fsync
-     * of the appended entries runs in the calling thread when no other round is running, instead of
-     * waking the log's flusher and being woken by it — two thread switches less on the standby's
-     * part of every commit, which on a busy machine cost more than the fsync.
-     */
-    public CompletableFuture<AppendReply> onAppendWaiting(AppendRequest request) {
-        CompletableFuture<AppendReply> reply = onAppend(request);
-        if (!reply.isDone()) {
+        if (flushHere && !reply.isDone()) {
             wal.flushNow();
         }
         return reply;

@@ -20,7 +20,7 @@ public interface StandbyHook {
         }
 
         @Override
-        public boolean mayBlock(List<CatalogOp> ops) {
+        public boolean hasWork(List<CatalogOp> ops) {
             return false;
         }
     };
@@ -28,11 +28,11 @@ public interface StandbyHook {
     void beforeReady(List<CatalogOp> ops) throws Exception;
 
     /**
-     * Whether {@link #beforeReady} may take long for these operations (a blob to fetch): a transport then
-     * handles the message off the thread that reads its connection, so that later messages are not held up
-     * behind the fetch. When in doubt, {@code true}.
+     * Whether {@link #beforeReady} has anything to do for these operations (a blob to fetch). {@code false} lets a
+     * standby skip it and answer on the thread that read the append; {@code true} sends the append to a thread
+     * that may wait, so that later messages are not held up behind the fetch. When in doubt, {@code true}.
      */
-    default boolean mayBlock(List<CatalogOp> ops) {
+    default boolean hasWork(List<CatalogOp> ops) {
         return true;
     }
 }

@@ -53,7 +53,7 @@ final class BlobFetcher implements StandbyHook {
 
     /** Only a blob this member does not hold yet takes time: it is fetched from its holder. */
     @Override
-    public boolean mayBlock(List<CatalogOp> ops) {
+    public boolean hasWork(List<CatalogOp> ops) {
         return ops.stream().anyMatch(op -> op.sha256() != null && !store.contains(op.sha256()));
     }
 

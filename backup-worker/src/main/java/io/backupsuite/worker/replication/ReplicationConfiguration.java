@@ -1,6 +1,7 @@
 package io.backupsuite.worker.replication;
 
 import io.backupsuite.catalog.net.ReplicationServer;
+import io.backupsuite.catalog.net.SocketTransport;
 import io.backupsuite.catalog.replication.Replica;
 import io.backupsuite.catalog.replication.ReplicaConfig;
 import io.backupsuite.catalog.replication.StandbyHook;
@@ -43,8 +44,8 @@ class ReplicationConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    ReplicationSockets.Wire replicationWire(ReplicationProperties properties, SecurityProperties security) {
-        return ReplicationSockets.wire(properties, security.nodeToken() == null ? "" : security.nodeToken());
+    SocketTransport replicationTransport(ReplicationProperties properties, SecurityProperties security) {
+        return ReplicationSockets.transport(properties, security.nodeToken() == null ? "" : security.nodeToken());
     }
 
     /** The replication socket protocol's listener (a placeholder bean in a group of one). */
@@ -56,7 +57,7 @@ class ReplicationConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    Replica replica(ReplicationProperties p, WorkerProperties worker, WorkerNode node, ReplicationSockets.Wire wire, StandbyHook hook,
+    Replica replica(ReplicationProperties p, WorkerProperties worker, WorkerNode node, SocketTransport transport, StandbyHook hook,
             ReplicationMetrics metrics) throws IOException {
         List<String> members = members(p, node);
         if (!members.contains(node.nodeId())) {
@@ -66,7 +67,7 @@ class ReplicationConfiguration {
         var config = new ReplicaConfig(node.nodeId(), members, quorum, worker.dataDir().resolve("replication"), p.writeTimeout(),
                 p.standbyTimeout(), p.standbyRetries(), p.heartbeatInterval(), p.maxBatchEntries(), p.window(), p.segmentSize().toBytes(),
                 p.checkpointEntries());
-        Replica replica = new Replica(config, wire.transport(), hook, metrics);
+        Replica replica = new Replica(config, transport, hook, metrics);
         metrics.bind(replica, config.others());
         return replica;
     }

@@ -24,21 +24,13 @@ final class ReplicationSockets {
 
     private ReplicationSockets() {}
 
-    /** The transport that carries the protocol's messages; closing it closes its connections. */
-    record Wire(SocketTransport transport) implements AutoCloseable {
-        @Override
-        public void close() {
-            transport.close();
-        }
-    }
-
     /** Sockets to every member, itself included (for priming); none in a group of one, which sends nothing. */
-    static Wire wire(ReplicationProperties p, String nodeToken) {
+    static SocketTransport transport(ReplicationProperties p, String nodeToken) {
         Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
         if (p.replicates()) {
             p.members().forEach(m -> addresses.put(m.id(), m.replicationAddress()));
         }
-        return new Wire(new SocketTransport(addresses, nodeToken, p.standbyTimeout().multipliedBy(2)));
+        return new SocketTransport(addresses, nodeToken, p.standbyTimeout().multipliedBy(2));
     }
 
     /** This member's listener; {@code null} in a group of one. */

@@ -1,5 +1,6 @@
 package io.backupsuite.worker.replication;
 
+import io.backupsuite.catalog.net.SocketTransport;
 import io.backupsuite.catalog.replication.Messages.PromiseRequest;
 import io.backupsuite.catalog.replication.Replica;
 import jakarta.validation.Validator;
@@ -28,14 +29,14 @@ class RolePathPriming {
     private final Validator validator;
     private final ReplicationService control;
     private final Replica replica;
-    private final io.backupsuite.catalog.replication.Transport transport;
+    private final SocketTransport transport;
 
-    RolePathPriming(JsonMapper json, Validator validator, ReplicationService control, Replica replica, ReplicationSockets.Wire wire) {
+    RolePathPriming(JsonMapper json, Validator validator, ReplicationService control, Replica replica, SocketTransport transport) {
         this.json = json;
         this.validator = validator;
         this.control = control;
         this.replica = replica;
-        this.transport = wire.transport();
+        this.transport = transport;
     }
 
     @EventListener(ApplicationReadyEvent.class)
