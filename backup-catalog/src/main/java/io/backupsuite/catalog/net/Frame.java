@@ -25,6 +25,7 @@ record Frame(byte type, long id, byte[] body) {
     static final byte SNAPSHOT = 5;
     /** A planned switchover's successor is asked to promote itself in the body's 8-byte epoch. */
     static final byte TAKE_OVER = 6;
+    // 16..63: the embedding application's requests (ServiceHandler)
     /** The answer to request {@code id}. */
     static final byte REPLY = 64;
     /** Request {@code id} was refused; the body says why (UTF-8). */

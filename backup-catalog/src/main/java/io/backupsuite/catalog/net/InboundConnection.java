@@ -100,12 +100,28 @@ final class InboundConnection implements Runnable {
                             WireFormat::encode);
                 }
                 case Frame.TAKE_OVER -> takeOver(request);
-                default -> send(Frame.error(request.id(), "unknown request type " + request.type()));
+                default -> serve(request);
             }
         } catch (RuntimeException e) {
             // a malformed body (IllegalArgumentException from the decoder) or a refusal of the replica
             send(Frame.error(request.id(), e.getClass().getSimpleName() + ": " + e.getMessage()));
         }
+    }
+
+    /** An application's request type: handled off the reader, answered when its future completes. */
+    private void serve(Frame request) {
+        ServiceHandler handler = server.service(request.type());
+        if (handler == null) {
+            send(Frame.error(request.id(), "unknown request type " + request.type()));
+            return;
+        }
+        CompletableFuture<byte[]> answer;
+        try {
+            answer = CompletableFuture.supplyAsync(() -> handler.handle(request.body()), server.slowWork()).thenCompose(f -> f);
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e); // shutting down
+        }
+        answerLater(request.id(), answer, body -> body);
     }
 
     private void takeOver(Frame request) {

@@ -9,6 +9,7 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -31,6 +32,7 @@ public final class ReplicationServer implements AutoCloseable {
     private final Replica replica;
     private final Duration takeOverTimeout;
     private final Set<InboundConnection> connections = ConcurrentHashMap.newKeySet();
+    private final Map<Byte, ServiceHandler> services = new ConcurrentHashMap<>();
     private final AtomicLong refused = new AtomicLong();
     private final Thread acceptor;
     /** Requests that may wait long (blobs to fetch, snapshot chunks) run here, off their connection's reader. */
@@ -94,6 +96,19 @@ public final class ReplicationServer implements AutoCloseable {
                 log.warn("Replication listener on port {}: accept failed: {}", port(), e.toString());
             }
         }
+    }
+
+    /** Answers requests of {@code type} (see {@link ServiceHandler#FIRST_TYPE}) with {@code handler}. */
+    public void serve(byte type, ServiceHandler handler) {
+        ServiceHandler.checkType(type);
+        if (services.putIfAbsent(type, handler) != null) {
+            throw new IllegalStateException("request type " + type + " is served already");
+        }
+    }
+
+    /** The handler of an application request type, or {@code null}. */
+    ServiceHandler service(byte type) {
+        return services.get(type);
     }
 
     boolean admits(byte[] presented) {

@@ -76,6 +76,16 @@ public final class SocketTransport implements Transport, AutoCloseable {
         return call(to, Frame.TAKE_OVER, body, answer -> null, timeout.multipliedBy(4));
     }
 
+    /**
+     * Sends an application request (a type served by the member's {@link ReplicationServer#serve}) over the
+     * member's connection. Completes with the answer's body; fails with an {@link IllegalStateException} when
+     * the member refused it, otherwise with the connection's failure or a timeout.
+     */
+    public CompletableFuture<byte[]> request(String to, byte type, byte[] body, Duration within) {
+        ServiceHandler.checkType(type);
+        return call(to, type, body, answer -> answer, within);
+    }
+
     private <T> CompletableFuture<T> call(String to, byte type, byte[] body, Function<byte[], T> decode, Duration within) {
         Peer peer = peers.get(to);
         if (peer == null) {

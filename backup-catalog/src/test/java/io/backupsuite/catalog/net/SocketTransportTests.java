@@ -149,6 +149,38 @@ class SocketTransportTests {
     }
 
     @Test
+    void applicationRequestsAreAnsweredByTheirHandlerAndRefusalsLeaveTheConnectionUsable() throws Exception {
+        byte echo = ServiceHandler.FIRST_TYPE;
+        byte picky = (byte) (ServiceHandler.FIRST_TYPE + 1);
+        group.server("w2").serve(echo, body -> CompletableFuture.completedFuture(("echo:" + new String(body, StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8)));
+        group.server("w2").serve(picky, body -> {
+            if (body.length == 0) {
+                throw new IllegalArgumentException("an empty body is malformed");
+            }
+            return CompletableFuture.failedFuture(new IllegalStateException("refused " + body.length + " bytes"));
+        });
+        assertThatThrownBy(() -> group.server("w2").serve(echo, body -> null)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> group.server("w2").serve(Frame.APPEND, body -> null)).isInstanceOf(IllegalArgumentException.class);
+
+        try (var transport = new SocketTransport(Map.of("w2", group.address("w2")), SocketGroup.TOKEN, Duration.ofSeconds(5))) {
+            byte[] answer = transport.request("w2", echo, "hi".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS);
+            assertThat(new String(answer, StandardCharsets.UTF_8)).isEqualTo("echo:hi");
+            assertThatThrownBy(() -> transport.request("w2", picky, new byte[0], Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("an empty body is malformed");
+            assertThatThrownBy(() -> transport.request("w2", picky, new byte[3], Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS))
+                    .hasMessageContaining("refused 3 bytes");
+            assertThatThrownBy(() -> transport.request("w2", (byte) (ServiceHandler.FIRST_TYPE + 2), new byte[1], Duration.ofSeconds(5))
+                    .get(5, TimeUnit.SECONDS)).hasMessageContaining("unknown request type");
+            assertThatThrownBy(() -> transport.request("w2", Frame.PROMISE, new byte[1], Duration.ofSeconds(5)))
+                    .isInstanceOf(IllegalArgumentException.class);
+            // the same connection still answers
+            assertThat(transport.request("w2", echo, new byte[0], Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS)).hasSize(5);
+        }
+        assertThat(group.server("w2").refusedConnections()).isZero();
+    }
+
+    @Test
     void anOutOfOrderAppendIsRefusedByTheProtocolAndTheLogIsUntouched() throws Exception {
         Replica primary = group.replica("w1");
         primary.promote(1).get(10, TimeUnit.SECONDS);

@@ -26,7 +26,8 @@ import org.springframework.kafka.core.KafkaTemplate;
  * attempt to {@link Topics#TASKS} (keyed by object key) and wait for the acks; again at once when
  * the batch was full, otherwise sleep on a {@link WakeSignal} until the next lease deadline or
  * retry time (capped). Intake, results and the Redis wake channel signal it, so an idle system
- * dispatches a new task within milliseconds without polling.
+ * dispatches a new task within milliseconds without polling. How many attempts may be leased at once adapts
+ * to how fast the workers finish them ({@link InFlightLimit}), so that attempts do not expire while they wait.
  *
  * <p>Any number of loops may share a queue: the claim script hands each attempt to exactly one.
  * An attempt whose publish fails stays leased and is redelivered when its lease expires.
@@ -42,11 +43,12 @@ final class DispatchLoop implements SmartLifecycle {
     private final WakeSignal wake = new WakeSignal();
     private final Timer intakeToDispatch;
     private final Timer queueWait;
+    private final InFlightLimit inFlight;
     private volatile boolean running;
     private Thread thread;
 
     /** How the loop batches and waits. */
-    record Settings(int batchSize, Duration maxIdleWait, Duration publishTimeout) {}
+    record Settings(int batchSize, int maxInFlight, Duration leaseDuration, Duration maxIdleWait, Duration publishTimeout) {}
 
     DispatchLoop(TaskQueue queue, KafkaTemplate<String, byte[]> kafka, Settings settings, MeterRegistry meters) {
         this.queue = queue;
@@ -59,6 +61,10 @@ final class DispatchLoop implements SmartLifecycle {
         this.queueWait = Timer.builder("backup.dispatcher.queue.wait")
                 .description("Time from entering pending until an attempt is acknowledged by Kafka (every attempt)")
                 .publishPercentileHistogram()
+                .register(meters);
+        this.inFlight = new InFlightLimit(settings.batchSize(), settings.maxInFlight(), settings.leaseDuration().toMillis(), System::nanoTime);
+        io.micrometer.core.instrument.Gauge.builder("backup.dispatcher.in.flight.limit", inFlight, InFlightLimit::current)
+                .description("Attempts this dispatcher lets be leased at once: halved when leases expire unstarted, grown again after")
                 .register(meters);
         queue.onWake(wake::signal);
     }
@@ -113,7 +119,7 @@ final class DispatchLoop implements SmartLifecycle {
     /** One round; returns how long to wait before the next one (0: go on at once). */
     long dispatchOnce() {
         Promotion promotion = queue.promoteDue();
-        Claim claim = queue.claim(settings.batchSize());
+        Claim claim = queue.claim(settings.batchSize(), inFlight.next(promotion.unstarted()));
         publish(claim);
         if (promotion.limitReached() || claim.tasks().size() >= settings.batchSize()) {
             return 0;

@@ -107,12 +107,17 @@ public final class TaskQueue {
 
     /** Leases up to {@code maxCount} pending tasks, never more than {@code maxInFlight} in working. */
     public Claim claim(int maxCount) {
+        return claim(maxCount, settings.maxInFlight());
+    }
+
+    /** Leases up to {@code maxCount} pending tasks, never more than {@code inFlightLimit} (at most {@code maxInFlight}) in working. */
+    public Claim claim(int maxCount, int inFlightLimit) {
         byte[] nonce = new byte[8];
         RANDOM.nextBytes(nonce);
         String nonceHex = HexFormat.of().formatHex(nonce);
         List<String> args = args(4);
         args.add(Integer.toString(maxCount));
-        args.add(Integer.toString(settings.maxInFlight()));
+        args.add(Integer.toString(Math.min(inFlightLimit, settings.maxInFlight())));
         args.add(Long.toString(settings.leaseDuration().toMillis()));
         args.add(nonceHex);
         List<Object> out = run(CLAIM, args);

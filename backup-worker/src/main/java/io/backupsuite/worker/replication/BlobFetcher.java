@@ -1,10 +1,10 @@
 package io.backupsuite.worker.replication;
 
+import io.backupsuite.catalog.net.SocketTransport;
 import io.backupsuite.catalog.replication.StandbyHook;
 import io.backupsuite.catalog.state.CatalogOp;
 import io.backupsuite.worker.store.BlobStore;
 import io.backupsuite.worker.store.StagedBlob;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
@@ -14,9 +14,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,30 +25,32 @@ import org.slf4j.LoggerFactory;
  * ready for an entry, it holds the entry's blob, fetched from the holder (or any other member) and
  * verified against the SHA-256 and size in the entry.
  *
- * <p>An append of many small entries is the common case under load: their blobs are asked from each
- * holder in batches ({@link BlobBatch}, one request instead of one per blob) and committed on the
- * commit threads concurrently, so the kernel merges their fsyncs into few journal commits instead of
- * one after the other; the append is answered ready only when every blob is committed, as before.
- * Blobs a batch did not bring (too large, or not held there) are fetched one by one from any member.
+ * <p>Small blobs are asked from each holder in batches over the replication socket ({@link BlobBatch}: one
+ * request per holder instead of one HTTP request per blob, every holder asked at once) and committed
+ * concurrently ({@link BlobCommits}); the append is answered ready only when every blob is committed. Blobs a
+ * batch did not bring (too large, or not held there) are streamed over HTTP one by one from any member.
  */
 final class BlobFetcher implements StandbyHook {
 
     private static final Logger log = LoggerFactory.getLogger(BlobFetcher.class);
 
     private final BlobStore store;
+    private final SocketTransport sockets;
     private final NodeHttp http;
+    private final BlobCommits commits;
     private final String selfId;
     private final List<String> members;
     private final Duration timeout;
-    private final Executor committers;
 
-    BlobFetcher(BlobStore store, NodeHttp http, String selfId, List<String> members, Duration timeout, Executor committers) {
+    BlobFetcher(BlobStore store, SocketTransport sockets, NodeHttp http, BlobCommits commits, String selfId, List<String> members,
+            Duration timeout) {
         this.store = store;
+        this.sockets = sockets;
         this.http = http;
+        this.commits = commits;
         this.selfId = selfId;
         this.members = List.copyOf(members);
         this.timeout = timeout;
-        this.committers = committers;
     }
 
     /** Only a blob this member does not hold yet takes time: it is fetched from its holder. */
@@ -61,11 +63,11 @@ final class BlobFetcher implements StandbyHook {
     public void beforeReady(List<CatalogOp> ops) throws Exception {
         Map<String, CatalogOp> missing = new LinkedHashMap<>();
         for (CatalogOp op : ops) {
-            if (!missing.containsKey(op.sha256()) && !store.contains(op.sha256())) {
+            if (op.sha256() != null && !missing.containsKey(op.sha256()) && !store.contains(op.sha256())) {
                 missing.put(op.sha256(), op);
             }
         }
-        if (missing.size() > 1) {
+        if (!missing.isEmpty()) {
             fetchBatched(missing);
         }
         for (CatalogOp op : missing.values()) {
@@ -73,95 +75,37 @@ final class BlobFetcher implements StandbyHook {
         }
     }
 
-    /** Fetches the small blobs of {@code missing} from their holders in batches; removes those it committed. */
+    /** Asks every holder for its small blobs of {@code missing} at once; removes those now held. */
     private void fetchBatched(Map<String, CatalogOp> missing) throws InterruptedException {
-        Map<String, List<CatalogOp>> byHolder = new LinkedHashMap<>();
+        Map<String, List<List<CatalogOp>>> byHolder = new LinkedHashMap<>();
         for (CatalogOp op : missing.values()) {
             if (op.size() <= BlobBatch.MAX_BLOB_BYTES && !selfId.equals(op.holder()) && members.contains(op.holder())) {
-                byHolder.computeIfAbsent(op.holder(), h -> new ArrayList<>()).add(op);
-            }
-        }
-        List<Future<CatalogOp>> commits = new ArrayList<>();
-        for (Map.Entry<String, List<CatalogOp>> holder : byHolder.entrySet()) {
-            List<CatalogOp> batch = new ArrayList<>();
-            long bytes = 0;
-            for (CatalogOp op : holder.getValue()) {
+                List<List<CatalogOp>> batches = byHolder.computeIfAbsent(op.holder(), h -> new ArrayList<>(List.of(new ArrayList<>())));
+                List<CatalogOp> batch = batches.get(batches.size() - 1);
+                long bytes = batch.stream().mapToLong(CatalogOp::size).sum();
                 if (!batch.isEmpty() && (batch.size() == BlobBatch.MAX_NAMES || bytes + op.size() > BlobBatch.MAX_BYTES)) {
-                    fetchBatch(holder.getKey(), batch, commits);
                     batch = new ArrayList<>();
-                    bytes = 0;
+                    batches.add(batch);
                 }
                 batch.add(op);
-                bytes += op.size();
             }
-            fetchBatch(holder.getKey(), batch, commits);
         }
-        for (Future<CatalogOp> commit : commits) {
+        List<Asked> asked = new ArrayList<>();
+        byHolder.forEach((holder, batches) -> batches.forEach(batch ->
+                asked.add(new Asked(holder, batch, sockets.request(holder, BlobBatch.REQUEST_TYPE, BlobBatch.request(batch), timeout)))));
+        List<BlobCommits.Received> received = new ArrayList<>();
+        for (Asked a : asked) {
             try {
-                missing.remove(commit.get().sha256());
-            } catch (java.util.concurrent.ExecutionException e) {
-                log.debug("Committing a fetched blob failed, fetching it again: {}", e.getCause().toString());
+                received.addAll(BlobBatch.received(a.batch(), a.answer().get(timeout.toMillis(), TimeUnit.MILLISECONDS), a.holder()));
+            } catch (ExecutionException | java.util.concurrent.TimeoutException | IOException e) {
+                // its blobs are left to the one-by-one path, which tries the other members too
+                log.debug("Blob batch from {} failed: {}", a.holder(), e.toString());
             }
         }
+        commits.commitAll(received).forEach(missing::remove);
     }
 
-    /** One batch request; each verified blob is handed to a commit thread. A failed batch leaves its blobs to the one-by-one path. */
-    private void fetchBatch(String source, List<CatalogOp> batch, List<Future<CatalogOp>> commits) {
-        StringBuilder names = new StringBuilder();
-        batch.forEach(op -> names.append(op.sha256()).append('\n'));
-        HttpRequest request = http.request(source, "/internal/v1/blobs/batch").timeout(timeout)
-                .header("Content-Type", "text/plain")
-                .POST(HttpRequest.BodyPublishers.ofString(names.toString()))
-                .build();
-        try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (DataInputStream body = new DataInputStream(response.body())) {
-                if (response.statusCode() != 200) {
-                    log.debug("Blob batch from {} answered {}", source, response.statusCode());
-                    return;
-                }
-                for (CatalogOp op : batch) {
-                    long size = body.readLong();
-                    if (size == BlobBatch.NOT_HELD) {
-                        continue;
-                    }
-                    if (size != op.size()) {
-                        throw new IOException(source + " sent " + size + " bytes for blob " + op.sha256() + " of " + op.size());
-                    }
-                    StagedBlob staged = store.stage();
-                    try {
-                        byte[] content = body.readNBytes((int) size);
-                        if (content.length != size) {
-                            throw new IOException("the batch from " + source + " ended early");
-                        }
-                        staged.write(content, 0, content.length);
-                    } catch (IOException | RuntimeException | io.backupsuite.worker.store.StorageException e) {
-                        staged.close();
-                        throw e;
-                    }
-                    if (!staged.sha256().equals(op.sha256())) {
-                        staged.close(); // a wrong blob is never committed; the one-by-one path tries the other members
-                        continue;
-                    }
-                    FutureTask<CatalogOp> commit = new FutureTask<>(() -> {
-                        staged.commit();
-                        return op;
-                    });
-                    try {
-                        committers.execute(commit);
-                    } catch (RuntimeException e) {
-                        staged.close(); // shutting down
-                        throw e;
-                    }
-                    commits.add(commit);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            log.debug("Blob batch from {} failed: {}", source, e.toString());
-        }
-    }
+    private record Asked(String holder, List<CatalogOp> batch, CompletableFuture<byte[]> answer) {}
 
     private void fetch(CatalogOp op) throws IOException {
         List<String> sources = new ArrayList<>();

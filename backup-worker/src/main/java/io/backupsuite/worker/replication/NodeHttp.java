@@ -9,8 +9,8 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * HTTP between the workers of a group, beside the replication protocol's sockets: writes forwarded to the
- * primary and blobs fetched from their holder. Bodies are binary; the node token is the bearer credential
+ * HTTP between the workers of a group, beside the replication protocol's sockets: large blobs streamed from
+ * their holder (small ones travel in batches on the sockets). Bodies are binary; the node token is the bearer credential
  * (the receiving worker's access rules demand the NODE role on {@code /internal/**}).
  */
 final class NodeHttp {

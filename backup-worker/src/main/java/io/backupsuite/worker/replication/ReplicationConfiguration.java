@@ -51,8 +51,9 @@ class ReplicationConfiguration {
     /** The replication socket protocol's listener (a placeholder bean in a group of one). */
     @Bean(destroyMethod = "close")
     AutoCloseable replicationListener(ReplicationProperties p, SecurityProperties security, WorkerNode node, Replica replica,
-            MeterRegistry registry) {
-        ReplicationServer server = ReplicationSockets.listen(p, node.nodeId(), security.nodeToken(), replica, registry);
+            MeterRegistry registry, BlobStore store, BlobCommits commits, StandbyHook blobFetcher) {
+        var forwardedWrites = new ForwardedWrites(replica, commits, blobFetcher, p.writeTimeout().multipliedBy(2));
+        ReplicationServer server = ReplicationSockets.listen(p, node.nodeId(), security.nodeToken(), replica, registry, store, forwardedWrites);
         return server != null ? server : () -> { };
     }
 
@@ -74,9 +75,16 @@ class ReplicationConfiguration {
 
     /** Makes this member hold the blobs of entries before it logs them (a group of one holds what it stored itself). */
     @Bean
-    StandbyHook blobFetcher(ReplicationProperties p, WorkerNode node, NodeHttp transport, BlobStore store, ExecutorService blobCommitters) {
+    StandbyHook blobFetcher(ReplicationProperties p, WorkerNode node, SocketTransport sockets, NodeHttp http, BlobStore store,
+            BlobCommits commits) {
         List<String> members = members(p, node);
-        return members.size() == 1 ? StandbyHook.NONE : new BlobFetcher(store, transport, node.nodeId(), members, p.blobFetchTimeout(), blobCommitters);
+        return members.size() == 1 ? StandbyHook.NONE
+                : new BlobFetcher(store, sockets, http, commits, node.nodeId(), members, p.blobFetchTimeout());
+    }
+
+    @Bean
+    BlobCommits blobCommits(BlobStore store, ExecutorService blobCommitters) {
+        return new BlobCommits(store, blobCommitters);
     }
 
     private static List<String> members(ReplicationProperties p, WorkerNode node) {
@@ -103,8 +111,9 @@ class ReplicationConfiguration {
     }
 
     @Bean
-    Catalog catalog(Replica replica, NodeHttp transport, ReplicationProperties properties) {
-        return new ReplicatedCatalog(replica, new SubmitBatcher(transport, properties.writeTimeout().multipliedBy(2)), properties.writeTimeout());
+    Catalog catalog(Replica replica, SocketTransport sockets, BlobStore store, ReplicationProperties properties) {
+        var forwarded = new SubmitBatcher(sockets, store, properties.writeTimeout().multipliedBy(2));
+        return new ReplicatedCatalog(replica, forwarded, properties.writeTimeout());
     }
 
     @Bean

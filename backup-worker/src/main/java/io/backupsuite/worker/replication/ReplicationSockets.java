@@ -3,6 +3,7 @@ package io.backupsuite.worker.replication;
 import io.backupsuite.catalog.net.ReplicationServer;
 import io.backupsuite.catalog.net.SocketTransport;
 import io.backupsuite.catalog.replication.Replica;
+import io.backupsuite.worker.store.BlobStore;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,12 +12,14 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The wire of this worker's replication protocol: the socket protocol, one authenticated connection per member
- * (far fewer thread hand-offs per commit than HTTP), and this member's listener for it.
+ * (far fewer thread hand-offs per commit than HTTP), and this member's listener for it. Small blobs and forwarded
+ * writes travel on the same connections.
  */
 final class ReplicationSockets {
 
@@ -33,8 +36,12 @@ final class ReplicationSockets {
         return new SocketTransport(addresses, nodeToken, p.standbyTimeout().multipliedBy(2));
     }
 
-    /** This member's listener; {@code null} in a group of one. */
-    static ReplicationServer listen(ReplicationProperties p, String selfId, String nodeToken, Replica replica, MeterRegistry registry) {
+    /**
+     * This member's listener, which also answers blob batches ({@link BlobBatch}) and forwarded writes
+     * ({@link ForwardedWrites}); {@code null} in a group of one.
+     */
+    static ReplicationServer listen(ReplicationProperties p, String selfId, String nodeToken, Replica replica, MeterRegistry registry,
+            BlobStore store, ForwardedWrites forwardedWrites) {
         if (!p.replicates()) {
             return null;
         }
@@ -44,6 +51,14 @@ final class ReplicationSockets {
         try {
             var server = new ReplicationServer(new InetSocketAddress(bind.getHostString(), bind.getPort()), nodeToken, replica,
                     p.writeTimeout().multipliedBy(3));
+            server.serve(BlobBatch.REQUEST_TYPE, names -> {
+                try {
+                    return CompletableFuture.completedFuture(BlobBatch.answer(store, BlobBatch.names(names)));
+                } catch (IOException e) {
+                    return CompletableFuture.failedFuture(e);
+                }
+            });
+            server.serve(SubmitBatchCodec.REQUEST_TYPE, forwardedWrites);
             Gauge.builder("backup.worker.replication.connections", server, ReplicationServer::openConnections)
                     .description("Replication connections from other members open now")
                     .register(registry);

@@ -1,53 +1,56 @@
 package io.backupsuite.worker.replication;
 
+import io.backupsuite.catalog.net.SocketTransport;
 import io.backupsuite.catalog.replication.Committed;
 import io.backupsuite.catalog.replication.ReplicationException;
 import io.backupsuite.catalog.state.CatalogOp;
 import io.backupsuite.worker.catalog.CatalogException;
+import io.backupsuite.worker.replication.SubmitBatchCodec.Forwarded;
 import io.backupsuite.worker.replication.SubmitBatchCodec.Outcome;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import io.backupsuite.worker.store.BlobStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Forwards this member's catalog writes to the primary in batches: writes that arrive while
- * {@link #MAX_IN_FLIGHT} batches are on their way wait and leave together in the next one. No
- * timer: a lone write leaves at once, and batches grow exactly as large as the concurrency that is
- * there. Each write still gets its own outcome, and is only reported committed once the primary
- * answers that it was committed on the quorum. A batch the primary cannot be reached for fails all
- * its writes as "not the primary", so their callers look for the primary again (writes are
- * idempotent).
+ * Forwards this member's catalog writes to the primary in batches over the replication socket
+ * ({@link SubmitBatchCodec}), each small blob inline so that the primary need not ask back for it: writes that
+ * arrive while {@link #MAX_IN_FLIGHT} batches are on their way wait and leave together in the next one. No
+ * timer: a lone write leaves at once, and batches grow exactly as large as the concurrency that is there. Each
+ * write still gets its own outcome, and is only reported committed once the primary answers that it was
+ * committed on the quorum. A batch the primary cannot be reached for fails all its writes as "not the
+ * primary", so their callers look for the primary again (writes are idempotent).
  */
 final class SubmitBatcher {
 
     static final int MAX_IN_FLIGHT = 2;
-    private static final String PATH = "/internal/v1/replication/submit-batch";
 
-    private record Waiting(String primary, CatalogOp op, CompletableFuture<Committed> outcome) {}
+    private record Waiting(String primary, Forwarded write, CompletableFuture<Committed> outcome) {}
 
-    private final NodeHttp http;
-    private final HttpClient client;
+    private final SocketTransport sockets;
+    private final BlobStore store;
     private final Duration timeout;
     private final Deque<Waiting> queue = new ArrayDeque<>();
     private int inFlight;
 
-    SubmitBatcher(NodeHttp http, Duration timeout) {
-        this.http = http;
+    SubmitBatcher(SocketTransport sockets, BlobStore store, Duration timeout) {
+        this.sockets = sockets;
+        this.store = store;
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     }
 
     /** Completes with the committed write, or with a {@link ReplicationException} or {@link CatalogException}. */
     CompletableFuture<Committed> submit(String primary, CatalogOp op) {
-        Waiting waiting = new Waiting(primary, op, new CompletableFuture<>());
+        // the blob is read here, on the writer's thread: the batch may leave from a socket's reader thread
+        Waiting waiting = new Waiting(primary, new Forwarded(op, inlineContent(op)), new CompletableFuture<>());
         List<Waiting> batch;
         synchronized (this) {
             queue.add(waiting);
@@ -61,35 +64,52 @@ final class SubmitBatcher {
         return waiting.outcome();
     }
 
-    /** The oldest waiting writes for one primary (holding the monitor). */
+    /** A small blob's bytes, or {@code null}: the primary fetches large or unreadable ones itself. */
+    private byte[] inlineContent(CatalogOp op) {
+        if (op.kind() != CatalogOp.PUT || op.size() > SubmitBatchCodec.MAX_INLINE_BLOB) {
+            return null;
+        }
+        Optional<Path> file = store.path(op.sha256());
+        try {
+            byte[] content = file.isPresent() ? Files.readAllBytes(file.get()) : null;
+            return content != null && content.length == op.size() ? content : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The oldest waiting writes for one primary, within the inline budget (holding the monitor). */
     private List<Waiting> drain() {
         List<Waiting> batch = new ArrayList<>();
         String primary = queue.peekFirst().primary();
+        long inline = 0;
         for (Iterator<Waiting> it = queue.iterator(); it.hasNext() && batch.size() < SubmitBatchCodec.MAX_OPS; ) {
             Waiting w = it.next();
-            if (w.primary().equals(primary)) {
-                batch.add(w);
-                it.remove();
+            if (!w.primary().equals(primary)) {
+                continue;
             }
+            long bytes = w.write().content() == null ? 0 : w.write().content().length;
+            if (!batch.isEmpty() && inline + bytes > SubmitBatchCodec.MAX_INLINE_BYTES) {
+                break;
+            }
+            inline += bytes;
+            batch.add(w);
+            it.remove();
         }
         return batch;
     }
 
     private void send(List<Waiting> batch) {
-        CompletableFuture<HttpResponse<byte[]>> response;
+        CompletableFuture<byte[]> answer;
         try {
-            HttpRequest request = http.request(batch.get(0).primary(), PATH)
-                    .timeout(timeout)
-                    .header("Content-Type", NodeHttp.BINARY)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(SubmitBatchCodec.encodeOps(batch.stream().map(Waiting::op).toList())))
-                    .build();
-            response = client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+            byte[] body = SubmitBatchCodec.encodeRequest(batch.stream().map(Waiting::write).toList());
+            answer = sockets.request(batch.get(0).primary(), SubmitBatchCodec.REQUEST_TYPE, body, timeout);
         } catch (RuntimeException e) {
-            response = CompletableFuture.failedFuture(e);
+            answer = CompletableFuture.failedFuture(e);
         }
-        response.whenComplete((r, error) -> {
+        answer.whenComplete((body, error) -> {
             try {
-                complete(batch, r, error);
+                complete(batch, body, error);
             } finally {
                 next();
             }
@@ -108,24 +128,20 @@ final class SubmitBatcher {
         send(batch);
     }
 
-    private static void complete(List<Waiting> batch, HttpResponse<byte[]> response, Throwable error) {
+    private static void complete(List<Waiting> batch, byte[] body, Throwable error) {
         if (error != null) {
-            // the primary may be gone: its callers look for it again
-            batch.forEach(w -> w.outcome().completeExceptionally(ReplicationException.notPrimary(null)));
-            return;
-        }
-        if (response.statusCode() != 200) {
-            String problem = new String(response.body(), StandardCharsets.UTF_8);
-            RuntimeException failure = response.statusCode() == 409 && problem.contains("problem:not-primary")
-                    ? ReplicationException.notPrimary(null)
-                    : new IllegalStateException("the primary refused the writes: " + response.statusCode() + " " + problem);
+            Throwable cause = error.getCause() != null ? error.getCause() : error;
+            // refused (malformed, shutting down): a real failure; otherwise the primary may be gone and its callers look for it again
+            RuntimeException failure = cause instanceof IllegalStateException refused
+                    ? new IllegalStateException("the primary refused the writes: " + refused.getMessage(), refused)
+                    : ReplicationException.notPrimary(null);
             batch.forEach(w -> w.outcome().completeExceptionally(failure));
             return;
         }
         List<Outcome> outcomes;
         try {
-            outcomes = SubmitBatchCodec.decodeOutcomes(response.body());
-        } catch (java.io.IOException | RuntimeException e) {
+            outcomes = SubmitBatchCodec.decodeOutcomes(body);
+        } catch (IOException | RuntimeException e) {
             batch.forEach(w -> w.outcome().completeExceptionally(new IllegalStateException("unreadable answer of the primary", e)));
             return;
         }

@@ -28,9 +28,6 @@ class ReplicationEndpointsIntegrationTests extends WorkerIntegrationTest {
     @Autowired
     Catalog catalog;
 
-    @Autowired
-    io.backupsuite.worker.store.BlobStore store;
-
     private final HttpClient http = HttpClient.newHttpClient();
 
     private HttpResponse<String> call(String method, String path, String auth, String contentType, byte[] body) throws Exception {
@@ -75,10 +72,8 @@ class ReplicationEndpointsIntegrationTests extends WorkerIntegrationTest {
             assertThat(forbidden.statusCode()).isEqualTo(403);
             assertThat(forbidden.body()).contains("urn:backup-suite:problem:forbidden");
         }
-        for (String path : List.of("submit", "submit-batch")) {
-            var response = call("POST", "/internal/v1/replication/" + path, basic(OPERATOR, OPERATOR_PASSWORD), NodeHttp.BINARY, new byte[] {1});
-            assertThat(response.statusCode()).as(path).isEqualTo(403);
-        }
+        var forwarded = call("POST", "/internal/v1/replication/submit", basic(OPERATOR, OPERATOR_PASSWORD), NodeHttp.BINARY, new byte[] {1});
+        assertThat(forwarded.statusCode()).isEqualTo(403);
         var promote = call("POST", "/internal/v1/replication/promote", null, "application/json", json("{\"epoch\":99}"));
         assertThat(promote.statusCode()).isEqualTo(401);
         assertThat(promote.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
@@ -125,57 +120,5 @@ class ReplicationEndpointsIntegrationTests extends WorkerIntegrationTest {
         var missing = asNode("GET", "/internal/v1/blobs/" + "0".repeat(64), null, null);
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).contains("urn:backup-suite:problem:blob-not-held");
-    }
-
-    @Test
-    void manySmallBlobsAreServedInOneAnswerAndUnheldOnesAreMarked() throws Exception {
-        byte[] content = "a small blob".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        String held = io.backupsuite.worker.TestSource.sha256(content);
-        try (var staged = store.stage()) {
-            staged.write(content, 0, content.length);
-            staged.commit();
-        }
-        String unheld = "0".repeat(64);
-        var answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/internal/v1/blobs/batch"))
-                .header("Authorization", "Bearer " + NODE_TOKEN).header("Content-Type", "text/plain")
-                .POST(HttpRequest.BodyPublishers.ofString(held + "\n" + unheld + "\n" + held + "\n")).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        assertThat(answer.statusCode()).isEqualTo(200);
-        var in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(answer.body()));
-        assertThat(in.readLong()).isEqualTo(content.length);
-        assertThat(in.readNBytes(content.length)).isEqualTo(content);
-        assertThat(in.readLong()).isEqualTo(BlobBatch.NOT_HELD);
-        assertThat(in.readLong()).isEqualTo(content.length);
-        assertThat(in.readNBytes(content.length)).isEqualTo(content);
-        assertThat(in.available()).isZero();
-
-        assertThat(asNode("POST", "/internal/v1/blobs/batch", "text/plain", json(held + "\n../etc")).statusCode()).isEqualTo(400);
-        assertThat(asNode("POST", "/internal/v1/blobs/batch", "text/plain", json((held + "\n").repeat(BlobBatch.MAX_NAMES + 1))).statusCode())
-                .isEqualTo(400);
-        assertThat(call("POST", "/internal/v1/blobs/batch", "Bearer " + UPLOAD_TOKEN, "text/plain", json(held)).statusCode()).isEqualTo(403);
-    }
-
-    @Test
-    void forwardedWritesAreCommittedInOneBatchWithAnOutcomeEach() throws Exception {
-        var ops = List.of(CatalogOp.put("repl/batch-1", SHA, 3, NODE_ID, 0), CatalogOp.put("repl/batch-2", SHA, 3, NODE_ID, 0));
-        var answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/internal/v1/replication/submit-batch"))
-                .header("Authorization", "Bearer " + NODE_TOKEN).header("Content-Type", NodeHttp.BINARY)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(SubmitBatchCodec.encodeOps(ops))).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        assertThat(answer.statusCode()).isEqualTo(200);
-        var outcomes = SubmitBatchCodec.decodeOutcomes(answer.body());
-        assertThat(outcomes).hasSize(2).allSatisfy(o -> assertThat(o.kind()).isEqualTo(SubmitBatchCodec.COMMITTED));
-        assertThat(outcomes.get(0).committed().record()).hasValueSatisfying(r -> assertThat(r.key()).isEqualTo("repl/batch-1"));
-        assertThat(outcomes.get(1).committed().seq()).isGreaterThan(outcomes.get(0).committed().seq());
-        assertThat(catalog.get("repl/batch-2")).hasValueSatisfying(e -> assertThat(e.sha256()).isEqualTo(SHA));
-
-        long lastSeq = control.status().lastSeq();
-        assertThat(asNode("POST", "/internal/v1/replication/submit-batch", NodeHttp.BINARY, new byte[] {0, 0, 0, 0}).statusCode())
-                .isEqualTo(400);
-        assertThat(asNode("POST", "/internal/v1/replication/submit-batch", NodeHttp.BINARY, new byte[] {0, 0, 0, 2, 0, 0, 0, 9, 1})
-                .statusCode()).isEqualTo(400);
-        assertThat(call("POST", "/internal/v1/replication/submit-batch", basic(OPERATOR, OPERATOR_PASSWORD), NodeHttp.BINARY,
-                SubmitBatchCodec.encodeOps(ops)).statusCode()).isEqualTo(403);
-        assertThat(control.status().lastSeq()).isEqualTo(lastSeq);
     }
 }

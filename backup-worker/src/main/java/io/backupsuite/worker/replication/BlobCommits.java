@@ -1,0 +1,97 @@
+package io.backupsuite.worker.replication;
+
+import io.backupsuite.catalog.state.CatalogOp;
+import io.backupsuite.worker.store.BlobStore;
+import io.backupsuite.worker.store.StagedBlob;
+import io.backupsuite.worker.store.StorageException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores small blobs another member sent whole (a blob batch's answer, or inline with forwarded writes):
+ * each is checked against the SHA-256 and size its catalog entry names, and the good ones are committed on
+ * the commit threads concurrently, so the kernel merges their fsyncs into few journal commits instead of
+ * paying one after the other. Bytes that do not match are never stored.
+ */
+final class BlobCommits {
+
+    private static final Logger log = LoggerFactory.getLogger(BlobCommits.class);
+
+    /** A blob's bytes as received, for the entry that names it. */
+    record Received(CatalogOp op, byte[] content) {}
+
+    private final BlobStore store;
+    private final Executor committers;
+
+    BlobCommits(BlobStore store, Executor committers) {
+        this.store = store;
+        this.committers = committers;
+    }
+
+    /** Commits what matches its entry; returns the SHA-256 of every blob now held (committed here or held before). */
+    Set<String> commitAll(List<Received> received) throws InterruptedException {
+        Set<String> held = new HashSet<>();
+        List<Future<String>> commits = new ArrayList<>();
+        for (Received r : received) {
+            String sha256 = r.op().sha256();
+            if (held.contains(sha256) || store.contains(sha256)) {
+                held.add(sha256);
+                continue;
+            }
+            StagedBlob staged = stageVerified(r);
+            if (staged == null) {
+                continue;
+            }
+            FutureTask<String> commit = new FutureTask<>(() -> {
+                staged.commit();
+                return sha256;
+            });
+            try {
+                committers.execute(commit);
+            } catch (RuntimeException e) {
+                staged.close(); // shutting down
+                throw e;
+            }
+            commits.add(commit);
+            held.add(sha256); // a second entry with the same content in this batch waits for this commit
+        }
+        for (Future<String> commit : commits) {
+            try {
+                commit.get();
+            } catch (ExecutionException e) {
+                log.debug("Committing a received blob failed: {}", e.getCause().toString());
+            }
+        }
+        held.removeIf(sha256 -> !store.contains(sha256));
+        return held;
+    }
+
+    /** The blob staged and checked, or {@code null} (and nothing kept) when it does not match its entry or cannot be written. */
+    private StagedBlob stageVerified(Received r) {
+        StagedBlob staged = null;
+        try {
+            staged = store.stage();
+            staged.write(r.content(), 0, r.content().length);
+            if (r.content().length != r.op().size() || !staged.sha256().equals(r.op().sha256())) {
+                log.warn("A received blob for {} does not match its entry's size and SHA-256: dropped", r.op().key());
+                staged.close();
+                return null;
+            }
+            return staged;
+        } catch (StorageException | RuntimeException e) {
+            log.debug("Cannot stage a received blob for {}: {}", r.op().key(), e.toString());
+            if (staged != null) {
+                staged.close();
+            }
+            return null;
+        }
+    }
+}
