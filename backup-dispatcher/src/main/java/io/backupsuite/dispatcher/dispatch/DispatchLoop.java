@@ -62,9 +62,9 @@ final class DispatchLoop implements SmartLifecycle {
                 .description("Time from entering pending until an attempt is acknowledged by Kafka (every attempt)")
                 .publishPercentileHistogram()
                 .register(meters);
-        this.inFlight = new InFlightLimit(settings.batchSize(), settings.maxInFlight(), settings.leaseDuration().toMillis(), System::nanoTime);
+        this.inFlight = new InFlightLimit(settings.batchSize(), settings.maxInFlight(), settings.leaseDuration().toMillis());
         io.micrometer.core.instrument.Gauge.builder("backup.dispatcher.in.flight.limit", inFlight, InFlightLimit::current)
-                .description("Attempts this dispatcher lets be leased at once: halved when leases expire unstarted, grown again after")
+                .description("Attempts this dispatcher lets be leased at once: the workers' finish rate times half a lease")
                 .register(meters);
         queue.onWake(wake::signal);
     }
@@ -119,7 +119,8 @@ final class DispatchLoop implements SmartLifecycle {
     /** One round; returns how long to wait before the next one (0: go on at once). */
     long dispatchOnce() {
         Promotion promotion = queue.promoteDue();
-        Claim claim = queue.claim(settings.batchSize(), inFlight.next(promotion.unstarted()));
+        Claim claim = queue.claim(settings.batchSize(), inFlight.current());
+        inFlight.next(claim.serverTimeMillis(), claim.finishedTotal());
         publish(claim);
         if (promotion.limitReached() || claim.tasks().size() >= settings.batchSize()) {
             return 0;

@@ -1,51 +1,60 @@
 package io.backupsuite.dispatcher.dispatch;
 
-import java.util.function.LongSupplier;
+import java.util.ArrayDeque;
+import java.util.Deque;
 
 /**
- * How many attempts the dispatch loop lets be leased at once, adapted to what the workers actually finish
- * within a lease. A lease runs from the claim, so an attempt that waits in Kafka or in a busy worker's backlog
- * longer than the lease expires unstarted and is handed out again: the same file is then worked on twice and
- * the work it took is wasted. The limit therefore halves when leases expire unstarted (at most once per lease
- * period, so one burst of expiries counts once) and grows again by one claim batch per lease period without any,
- * between one claim batch and the configured maximum — additive increase, multiplicative decrease, as TCP
- * finds a path's capacity.
+ * How many attempts may be leased at once, sized to what the workers actually finish. A lease runs from the
+ * claim, so an attempt that waits in Kafka or in a busy worker's backlog longer than the lease expires
+ * unstarted and is handed out again: the same file is then worked on twice and one attempt's work is wasted.
+ * By Little's law an attempt waits about (attempts in flight) / (attempts finished per second); the limit keeps
+ * that wait at half a lease: finish rate × lease / 2, measured over the last few seconds from the queue's
+ * counter of finished attempts (shared by all dispatchers), never below one claim batch nor above
+ * {@code backup.dispatcher.max-in-flight}. An idle queue starts at one claim batch and the limit follows the
+ * rate up as the workers keep pace.
  */
 final class InFlightLimit {
 
+    /** How far back the finish rate is measured. */
+    static final long WINDOW_MILLIS = 3_000;
+    /** The shortest span a rate is computed over. */
+    static final long MIN_SPAN_MILLIS = 500;
+
+    private record Sample(long atMillis, long finished) {}
+
     private final int floor;
     private final int ceiling;
-    private final long periodNanos;
-    private final LongSupplier clock;
+    private final long leaseMillis;
+    private final Deque<Sample> samples = new ArrayDeque<>();
     private int limit;
-    private long lastChangeNanos;
 
     /**
-     * @param floor the smallest limit (one claim batch)
-     * @param ceiling the largest limit ({@code backup.dispatcher.max-in-flight}), also the starting one
-     * @param leaseMillis the lease duration: the period of one adjustment
+     * @param floor the smallest limit (one claim batch), also the starting one
+     * @param ceiling the largest limit ({@code backup.dispatcher.max-in-flight})
+     * @param leaseMillis the lease duration
      */
-    InFlightLimit(int floor, int ceiling, long leaseMillis, LongSupplier nanoClock) {
+    InFlightLimit(int floor, int ceiling, long leaseMillis) {
         this.floor = Math.min(floor, ceiling);
         this.ceiling = ceiling;
-        this.periodNanos = leaseMillis * 1_000_000;
-        this.clock = nanoClock;
-        this.limit = ceiling;
-        this.lastChangeNanos = nanoClock.getAsLong();
+        this.leaseMillis = leaseMillis;
+        this.limit = this.floor;
     }
 
-    /** The limit for the next claim, after taking the last promotion pass's unstarted expiries into account. */
-    synchronized int next(int unstartedExpiries) {
-        long now = clock.getAsLong();
-        boolean periodOver = now - lastChangeNanos >= periodNanos;
-        if (unstartedExpiries > 0) {
-            if (periodOver && limit > floor) {
-                limit = Math.max(floor, limit / 2);
-            }
-            lastChangeNanos = now; // a quiet period starts after the last expiry
-        } else if (periodOver && limit < ceiling) {
-            limit = Math.min(ceiling, limit + floor);
-            lastChangeNanos = now;
+    /** Records the queue's finished counter as a claim saw it (Redis time) and returns the limit for the next claim. */
+    synchronized int next(long serverTimeMillis, long finishedTotal) {
+        Sample last = samples.peekLast();
+        if (last != null && (serverTimeMillis < last.atMillis() || finishedTotal < last.finished())) {
+            samples.clear(); // the counter or the clock went back (a new Redis): measure afresh
+        }
+        samples.addLast(new Sample(serverTimeMillis, finishedTotal));
+        while (samples.size() > 2 && serverTimeMillis - samples.peekFirst().atMillis() > WINDOW_MILLIS) {
+            samples.removeFirst();
+        }
+        Sample first = samples.peekFirst();
+        long span = serverTimeMillis - first.atMillis();
+        if (span >= MIN_SPAN_MILLIS) {
+            double perMilli = (double) (finishedTotal - first.finished()) / span;
+            limit = (int) Math.max(floor, Math.min(ceiling, perMilli * leaseMillis / 2));
         }
         return limit;
     }

@@ -121,8 +121,8 @@ public final class TaskQueue {
         args.add(Long.toString(settings.leaseDuration().toMillis()));
         args.add(nonceHex);
         List<Object> out = run(CLAIM, args);
-        List<ClaimedTask> tasks = new ArrayList<>((out.size() - 1) / 5);
-        for (int i = 1; i < out.size(); i += 5) {
+        List<ClaimedTask> tasks = new ArrayList<>((out.size() - 2) / 5);
+        for (int i = 2; i < out.size(); i += 5) {
             int attempt = (int) num(out.get(i + 1));
             tasks.add(new ClaimedTask(
                     (String) out.get(i),
@@ -132,7 +132,7 @@ public final class TaskQueue {
                     num(out.get(i + 3)),
                     num(out.get(i + 4))));
         }
-        return new Claim(num(out.get(0)), settings.leaseDuration().toMillis(), tasks);
+        return new Claim(num(out.get(0)), settings.leaseDuration().toMillis(), num(out.get(1)), tasks);
     }
 
     /**

@@ -1,13 +1,13 @@
 -- Batch claim pending -> working, capped so that working never holds more than maxInFlight tasks.
 -- The attempt token is '<attempt>-<nonce>': the nonce is fresh for every call, so every claim of a
 -- task gets a new token even when an unstarted attempt gives its number back (see promote.lua).
--- KEYS: pending, working, delay, dead
+-- KEYS: pending, working, delay, dead, finished
 -- ARGV: taskPrefix, errorsPrefix, wakeChannel, maxCount, maxInFlight, leaseMs, nonce
--- Returns: now, then per claimed task: id, attempt, notification, createdAt, queuedAt
+-- Returns: now, attempts finished so far (the counter), then per claimed task: id, attempt, notification, createdAt, queuedAt
 redis.replicate_commands()
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local out = {now}
+local out = {now, tonumber(redis.call('GET', KEYS[5]) or '0')}
 local room = tonumber(ARGV[5]) - redis.call('ZCARD', KEYS[2])
 local count = math.min(tonumber(ARGV[4]), room)
 if count <= 0 then

@@ -2,7 +2,7 @@
 -- attempt counts (a finished task keeps its last token; its status fences it).
 -- Success: out of working and delay, DONE (doneAt is also its updatedAt), expires after the retention.
 -- Failure: reason appended to the error history, then delay (retry time = now + delayMs) or DEAD.
--- KEYS: pending, working, delay, dead
+-- KEYS: pending, working, delay, dead, finished (a counter of attempts that left working with a result)
 -- ARGV: taskPrefix, errorsPrefix, wakeChannel, maxAttempts, retentionSeconds, n,
 --       then n x (id, token, result): result '' for success, '<delayMs>:<error>' for failure
 -- Returns: now, then per item in order: outcome (DONE, DELAYED, DEAD, STALE, UNKNOWN), attempts, createdAt
@@ -14,6 +14,7 @@ local maxAttempts = tonumber(ARGV[4])
 local retention = tonumber(ARGV[5])
 local out = {now}
 local failed = 0
+local dead = 0
 local finished = {}
 for b = 7, 6 + tonumber(ARGV[6]) * 3, 3 do
   local id = ARGV[b]
@@ -43,6 +44,7 @@ for b = 7, 6 + tonumber(ARGV[6]) * 3, 3 do
       redis.call('HSET', key, 'status', 'DEAD', 'lastError', reason, 'updatedAt', now)
       redis.call('RPUSH', KEYS[4], id)
       outcome = 'DEAD'
+      dead = dead + 1
     else
       local retryAt = now + tonumber(string.sub(result, 1, sep - 1))
       redis.call('HSET', key, 'status', 'DELAYED', 'lastError', reason, 'updatedAt', now, 'retryAt', retryAt)
@@ -60,6 +62,10 @@ for i = 1, #finished, 1000 do
   local last = math.min(i + 999, #finished)
   redis.call('ZREM', KEYS[2], unpack(finished, i, last))
   redis.call('ZREM', KEYS[3], unpack(finished, i, last))
+end
+local left = #finished + failed + dead
+if left > 0 then
+  redis.call('INCRBY', KEYS[5], left)
 end
 if failed > 0 then
   -- dispatchers recompute how long to sleep: this retry may be due before their next wake-up

@@ -82,8 +82,9 @@ class DispatchLoopIntegrationTests {
         Set<String> ids = tasks.stream().map(NewTask::taskId).collect(Collectors.toSet());
         Set<String> started = new HashSet<>();
         try (TopicTap tap = new TopicTap(Topics.TASKS)) {
-            start(first, 100);
-            start(second, 100);
+            // tasks that never finish keep each loop's in-flight limit at one claim batch
+            start(first, 250);
+            start(second, 250);
             for (int i = 0; i < n; i += 200) {
                 (i % 400 == 0 ? first : second).enqueue(tasks.subList(i, i + 200));
             }

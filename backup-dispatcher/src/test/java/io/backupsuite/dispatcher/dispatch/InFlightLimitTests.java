@@ -2,64 +2,52 @@ package io.backupsuite.dispatcher.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The in-flight limit halves on unstarted expiries once per lease period and grows back one batch per quiet period. */
+/** The in-flight limit follows the measured finish rate: rate × lease / 2, between one claim batch and the maximum. */
 class InFlightLimitTests {
 
-    private final AtomicLong now = new AtomicLong();
-    private final InFlightLimit limit = new InFlightLimit(500, 5000, 10_000, now::get);
+    private final InFlightLimit limit = new InFlightLimit(500, 5000, 10_000);
 
-    private void advanceMillis(long millis) {
-        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis));
+    @Test
+    void anIdleQueueStartsAtOneClaimBatch() {
+        assertThat(limit.current()).isEqualTo(500);
+        assertThat(limit.next(1_000, 0)).isEqualTo(500);
+        assertThat(limit.next(5_000, 0)).as("nothing finishes: one batch").isEqualTo(500);
     }
 
     @Test
-    void startsAtTheMaximumAndStaysThereWhileNothingExpires() {
-        assertThat(limit.next(0)).isEqualTo(5000);
-        advanceMillis(60_000);
-        assertThat(limit.next(0)).isEqualTo(5000);
+    void theLimitIsTheFinishRateTimesHalfALease() {
+        limit.next(0, 0);
+        assertThat(limit.next(200, 60)).as("under half a second measured: unchanged").isEqualTo(500);
+        assertThat(limit.next(1_000, 300)).as("300 per second x 5 s").isEqualTo(1500);
+        assertThat(limit.next(2_000, 700)).as("350 per second over the last two").isEqualTo(1750);
     }
 
     @Test
-    void unstartedExpiriesHalveTheLimitOncePerLeasePeriod() {
-        advanceMillis(10_000);
-        assertThat(limit.next(120)).isEqualTo(2500);
-        advanceMillis(1_000);
-        assertThat(limit.next(80)).as("the same burst of expiries counts once").isEqualTo(2500);
-        advanceMillis(10_000);
-        assertThat(limit.next(3)).isEqualTo(1250);
-        for (int i = 0; i < 10; i++) {
-            advanceMillis(10_000);
-            limit.next(1);
-        }
-        assertThat(limit.current()).as("never below one claim batch").isEqualTo(500);
+    void theRateIsMeasuredOverTheLastFewSecondsOnly() {
+        limit.next(0, 0);
+        limit.next(1_000, 1_000);     // 1,000/s at first
+        limit.next(2_000, 2_000);
+        limit.next(5_000, 2_300);     // then the workers slow down to 100/s
+        limit.next(6_000, 2_400);
+        assertThat(limit.next(7_000, 2_500)).as("only the slow seconds count by now").isEqualTo(500);
     }
 
     @Test
-    void aQuietLeasePeriodGrowsTheLimitByOneBatchUpToTheMaximum() {
-        advanceMillis(10_000);
-        limit.next(5);
-        assertThat(limit.current()).isEqualTo(2500);
-        advanceMillis(9_999);
-        assertThat(limit.next(0)).as("not a whole quiet period yet").isEqualTo(2500);
-        advanceMillis(1);
-        assertThat(limit.next(0)).isEqualTo(3000);
-        advanceMillis(5_000);
-        assertThat(limit.next(0)).isEqualTo(3000);
-        for (int i = 0; i < 10; i++) {
-            advanceMillis(10_000);
-            limit.next(0);
-        }
-        assertThat(limit.current()).isEqualTo(5000);
+    void theLimitStaysWithinOneBatchAndTheMaximum() {
+        limit.next(0, 0);
+        assertThat(limit.next(1_000, 100_000)).isEqualTo(5000);
+        var tiny = new InFlightLimit(500, 100, 10_000);
+        assertThat(tiny.next(0, 0)).isEqualTo(100);
     }
 
     @Test
-    void aFloorAboveTheMaximumIsTheMaximum() {
-        var small = new InFlightLimit(500, 100, 10_000, now::get);
-        advanceMillis(10_000);
-        assertThat(small.next(7)).isEqualTo(100);
+    void aCounterOrClockThatGoesBackStartsTheMeasurementAfresh() {
+        limit.next(0, 0);
+        limit.next(1_000, 400);
+        assertThat(limit.current()).isEqualTo(2000);
+        assertThat(limit.next(2_000, 10)).as("a new Redis: no rate yet").isEqualTo(2000);
+        assertThat(limit.next(3_000, 210)).isEqualTo(1000);
     }
 }

@@ -284,6 +284,25 @@ class TaskQueueIntegrationTests {
     }
 
     @Test
+    void aClaimHonoursTheCallersLimitAndReportsHowManyAttemptsFinished() {
+        queue.enqueue(IntStream.range(0, 8).mapToObj(i -> task("limit/" + i)).toList());
+        Claim first = queue.claim(100, 3);
+        assertThat(first.tasks()).hasSize(3);
+        assertThat(first.finishedTotal()).isZero();
+        assertThat(queue.claim(100, 3).tasks()).as("three in flight already").isEmpty();
+
+        var a = first.tasks().get(0);
+        var b = first.tasks().get(1);
+        queue.complete(List.of(Completion.succeeded(a.taskId(), a.attemptToken()),
+                Completion.failed(b.taskId(), b.attemptToken(), "io: reset", Duration.ofMinutes(5)),
+                Completion.succeeded(a.taskId(), a.attemptToken()))); // a stale duplicate counts once
+        Claim next = queue.claim(100, 3);
+        assertThat(next.finishedTotal()).isEqualTo(2);
+        assertThat(next.tasks()).hasSize(2);
+        assertThat(queue.claim(100, 1000).tasks()).as("a larger limit lets the rest go").hasSize(3);
+    }
+
+    @Test
     void completionsForUnknownTasksAreIgnored() {
         var result = queue.complete(List.of(Completion.succeeded("f".repeat(32), "1-x"))).get(0);
         assertThat(result.outcome()).isEqualTo(CompletionResult.Outcome.UNKNOWN);

@@ -89,6 +89,7 @@ public final class EndToEndBenchmark {
             batches.add(notifications);
         }
         List<String> taskIds = Collections.synchronizedList(new ArrayList<>());
+        java.util.Map<String, Double> retriesBefore = retries();
         cpu.start();
         long start = System.nanoTime();
         ExecutorService posters = Executors.newFixedThreadPool(4);
@@ -120,6 +121,11 @@ public final class EndToEndBenchmark {
             System.out.printf("small files: %d x %d B, %d DONE, intake->DONE span %.2f s, client wall %.2f s%n",
                     count, size, times.size(), (lastDone - firstCreated) / 1000.0, wallSeconds);
             System.out.println(cpuLine);
+            java.util.Map<String, Double> retriesAfter = retries();
+            StringBuilder redelivered = new StringBuilder("attempts handed out again during the run:");
+            retriesAfter.forEach((cause, n) -> redelivered.append(' ').append(cause).append('=')
+                    .append(Math.round(n - retriesBefore.getOrDefault(cause, 0.0))));
+            System.out.println(redelivered);
             return String.format("files_per_s=%.0f p50_ms=%d p99_ms=%d", filesPerSecond, percentile(latencies, 50),
                     percentile(latencies, 99));
         } finally {
@@ -201,6 +207,19 @@ public final class EndToEndBenchmark {
         n.put("sha256", file.get("sha256").asString());
         n.putArray("sources").add(file.get("url").asString());
         return n;
+    }
+
+    /** The dispatcher's retry counters by cause (expired leases, failures) from its Prometheus page. */
+    private java.util.Map<String, Double> retries() throws IOException, InterruptedException {
+        java.util.Map<String, Double> byCause = new java.util.TreeMap<>();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(stack.dispatcher().url() + "/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        var line = java.util.regex.Pattern.compile("^backup_dispatcher_retries_total\\{cause=\"([^\"]+)\"[^}]*} (\\S+)$", java.util.regex.Pattern.MULTILINE)
+                .matcher(r.body());
+        while (line.find()) {
+            byCause.merge(line.group(1), Double.parseDouble(line.group(2)), Double::sum);
+        }
+        return byCause;
     }
 
     private String bearer() {
