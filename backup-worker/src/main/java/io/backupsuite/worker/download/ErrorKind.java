@@ -20,6 +20,11 @@ public enum ErrorKind {
     DISK_FULL,
     /** Every transfer slot for the source host stayed taken ({@code backup.worker.limits.per-host-concurrency}; retryable). */
     SOURCE_BUSY,
+    /**
+     * Another attempt of the same object is transferring it on this worker right now (a task handed out again
+     * while its earlier attempt still runs); retryable, and harmless: the running attempt stores the object.
+     */
+    ALREADY_RUNNING,
     /** Anything else; the detail is in the worker's log. */
     INTERNAL
 }

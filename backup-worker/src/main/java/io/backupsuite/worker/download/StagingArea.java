@@ -54,7 +54,7 @@ final class StagingArea {
         sweepIfDue();
         String name = sha256(request.objectKey());
         if (!active.add(name)) {
-            throw DownloadException.of(ErrorKind.INTERNAL, "a transfer of " + request.objectKey() + " is already running on this worker", 0);
+            throw DownloadException.of(ErrorKind.ALREADY_RUNNING, "a transfer of " + request.objectKey() + " is already running on this worker", 0);
         }
         try {
             return StagedObject.open(root.resolve(name), request.size(), request.sha256(), chunkSize, () -> active.remove(name));

@@ -28,7 +28,7 @@ class StagingAreaTests {
         StagedObject staged = area.open(REQUEST);
         assertThat(Files.isDirectory(root.resolve(StagingArea.sha256(REQUEST.objectKey())))).isTrue();
         assertThatThrownBy(() -> area.open(REQUEST))
-                .isInstanceOfSatisfying(DownloadException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INTERNAL));
+                .isInstanceOfSatisfying(DownloadException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.ALREADY_RUNNING));
         staged.append(new byte[5000], 0, 5000);
         staged.keep();
         StagedObject again = area.open(REQUEST);
