@@ -20,10 +20,10 @@ import java.util.concurrent.Executor;
  *
  * <p>Memory is {@code buffers × bufferSize} per transfer, whatever the size of the body.
  */
-final class ReadAhead implements AutoCloseable {
+public final class ReadAhead implements AutoCloseable {
 
     /** {@code length} bytes of {@code bytes}; give it back with {@link #release(Chunk)}. */
-    record Chunk(byte[] bytes, int length) {}
+    public record Chunk(byte[] bytes, int length) {}
 
     private static final Object END = new Object();
     private static final byte[] STOP = new byte[0];
@@ -42,7 +42,7 @@ final class ReadAhead implements AutoCloseable {
 
     /** Work done on the reader thread on each chunk before it is handed over (hashing). */
     @FunctionalInterface
-    interface OnRead {
+    public interface OnRead {
         void accept(byte[] bytes, int length) throws Exception;
     }
 
@@ -62,7 +62,7 @@ final class ReadAhead implements AutoCloseable {
      * Starts reading {@code body} on a thread of {@code executor}, which must run it at once (a
      * cached pool, not a queue). {@code abort} must make a blocked {@code body.read} fail.
      */
-    static ReadAhead start(
+    public static ReadAhead start(
             InputStream body, long limit, int buffers, int bufferSize, OnRead onRead, Runnable abort, Executor executor) {
         ReadAhead readAhead = new ReadAhead(body, limit, buffers, bufferSize, onRead, abort);
         executor.execute(readAhead::read);
@@ -70,7 +70,7 @@ final class ReadAhead implements AutoCloseable {
     }
 
     /** The next bytes in order, or {@code null} at the end; throws what the reader or {@code onRead} ran into. */
-    Chunk next() throws Exception {
+    public Chunk next() throws Exception {
         if (ended) {
             return null;
         }
@@ -86,7 +86,7 @@ final class ReadAhead implements AutoCloseable {
     }
 
     /** Hands a consumed buffer back to the reader. */
-    void release(Chunk chunk) {
+    public void release(Chunk chunk) {
         free.add(chunk.bytes());
     }
 

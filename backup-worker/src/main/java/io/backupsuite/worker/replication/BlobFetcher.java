@@ -3,6 +3,7 @@ package io.backupsuite.worker.replication;
 import io.backupsuite.catalog.net.SocketTransport;
 import io.backupsuite.catalog.replication.StandbyHook;
 import io.backupsuite.catalog.state.CatalogOp;
+import io.backupsuite.worker.download.ReadAhead;
 import io.backupsuite.worker.store.BlobStore;
 import io.backupsuite.worker.store.StagedBlob;
 import java.io.IOException;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +36,14 @@ import org.slf4j.LoggerFactory;
 final class BlobFetcher implements StandbyHook {
 
     private static final Logger log = LoggerFactory.getLogger(BlobFetcher.class);
+    private static final int READ_AHEAD_BUFFERS = 4;
+    private static final int READ_AHEAD_BUFFER_BYTES = 1 << 20;
+    /** Reader threads of streamed fetches (one per fetch while it runs). */
+    private static final Executor READERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "blob-fetch-reader");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final BlobStore store;
     private final SocketTransport sockets;
@@ -128,6 +139,11 @@ final class BlobFetcher implements StandbyHook {
         throw new IOException("blob " + op.sha256() + " of " + op.key() + " is not available: " + failures);
     }
 
+    /**
+     * Streams one blob from {@code source}: a reader thread receives and hashes ({@link ReadAhead}) while this
+     * thread writes the buffers received before, so receiving, hashing and writing a large blob overlap
+     * (measured on 1 GiB: one thread doing all three moved ~200 MB/s).
+     */
     private boolean fetchFrom(String source, CatalogOp op) throws Exception {
         HttpRequest request = http.request(source, "/internal/v1/blobs/" + op.sha256()).timeout(timeout).GET().build();
         HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -135,23 +151,29 @@ final class BlobFetcher implements StandbyHook {
             if (response.statusCode() != 200) {
                 return false;
             }
-            try (StagedBlob staged = store.stage()) {
-                byte[] buffer = new byte[64 * 1024];
-                long total = 0;
-                for (int n; (n = body.read(buffer)) > 0; ) {
-                    total += n;
-                    if (total > op.size()) {
-                        throw new IOException("more bytes than the entry's size");
-                    }
-                    staged.write(buffer, 0, n);
+            try (StagedBlob staged = store.stage();
+                    ReadAhead ahead = ReadAhead.start(body, op.size(), READ_AHEAD_BUFFERS, READ_AHEAD_BUFFER_BYTES,
+                            (bytes, length) -> staged.hash(bytes, 0, length),
+                            () -> closeQuietly(body), READERS)) {
+                for (ReadAhead.Chunk chunk = ahead.next(); chunk != null; chunk = ahead.next()) {
+                    staged.append(chunk.bytes(), 0, chunk.length());
+                    ahead.release(chunk);
                 }
-                if (total != op.size() || !staged.sha256().equals(op.sha256())) {
+                if (staged.size() != op.size() || !staged.sha256().equals(op.sha256())) {
                     throw new IOException("content from " + source + " does not match the entry's size and SHA-256");
                 }
                 staged.commit();
-                log.debug("Fetched blob {} ({} bytes) from {}", op.sha256(), total, source);
+                log.debug("Fetched blob {} ({} bytes) from {}", op.sha256(), op.size(), source);
                 return true;
             }
+        }
+    }
+
+    private static void closeQuietly(InputStream body) {
+        try {
+            body.close();
+        } catch (IOException ignored) {
+            // aborting a read anyway
         }
     }
 }

@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 /**
  * Bytes of one transfer on their way into the store: written to a temp file and hashed as they
@@ -16,6 +19,14 @@ import java.util.HexFormat;
  * {@link #append} across two threads as described there.
  */
 public final class StagedBlob implements AutoCloseable {
+
+    /** Bytes written between two background flushes. */
+    static final long WRITEBACK_BYTES = 32L << 20;
+    private static final Executor WRITEBACK = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "blob-writeback");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final BlobStore store;
     private final Path file;
@@ -26,6 +37,8 @@ public final class StagedBlob implements AutoCloseable {
     private String sha256;
     private final Runnable onClose;
     private boolean closed;
+    private long unflushed;
+    private CompletableFuture<Void> writeback = CompletableFuture.completedFuture(null);
 
     StagedBlob(BlobStore store, Path file, FileChannel channel) {
         this(store, file, channel, () -> {});
@@ -86,6 +99,19 @@ public final class StagedBlob implements AutoCloseable {
             throw StorageException.io("cannot write temp file", e);
         }
         size += length;
+        unflushed += length;
+        if (unflushed >= WRITEBACK_BYTES && writeback.isDone()) {
+            unflushed = 0;
+            writeback = CompletableFuture.runAsync(this::flushQuietly, WRITEBACK);
+        }
+    }
+
+    private void flushQuietly() {
+        try {
+            channel.force(false);
+        } catch (IOException ignored) {
+            // closed meanwhile, or a disk error that the commit's own fsync reports
+        }
     }
 
     /** Bytes written so far. */
