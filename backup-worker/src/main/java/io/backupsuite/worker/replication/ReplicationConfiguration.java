@@ -112,7 +112,8 @@ class ReplicationConfiguration {
 
     @Bean
     Catalog catalog(Replica replica, SocketTransport sockets, BlobStore store, ReplicationProperties properties) {
-        var forwarded = new SubmitBatcher(sockets, store, properties.writeTimeout().multipliedBy(2));
+        // a second longer than the primary gives the batch (ForwardedWrites), so its answer with every outcome arrives
+        var forwarded = new SubmitBatcher(sockets, store, properties.writeTimeout().multipliedBy(2).plusSeconds(1));
         return new ReplicatedCatalog(replica, forwarded, properties.writeTimeout());
     }
 
