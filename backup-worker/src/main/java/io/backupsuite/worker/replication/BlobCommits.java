@@ -4,6 +4,8 @@ import io.backupsuite.catalog.state.CatalogOp;
 import io.backupsuite.worker.store.BlobStore;
 import io.backupsuite.worker.store.StagedBlob;
 import io.backupsuite.worker.store.StorageException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -30,10 +32,23 @@ final class BlobCommits {
 
     private final BlobStore store;
     private final Executor committers;
+    private final Counter stored;
+    private final Counter held;
+    private final Counter rejected;
 
-    BlobCommits(BlobStore store, Executor committers) {
+    BlobCommits(BlobStore store, Executor committers, MeterRegistry registry) {
         this.store = store;
         this.committers = committers;
+        this.stored = received(registry, "stored");
+        this.held = received(registry, "held");
+        this.rejected = received(registry, "rejected");
+    }
+
+    private static Counter received(MeterRegistry registry, String outcome) {
+        return Counter.builder("backup.worker.replication.blobs.received")
+                .description("Small blobs received whole from another member: stored, already held, or rejected (bytes not matching their entry)")
+                .tag("outcome", outcome)
+                .register(registry);
     }
 
     /** Commits what matches its entry; returns the SHA-256 of every blob now held (committed here or held before). */
@@ -44,6 +59,7 @@ final class BlobCommits {
             String sha256 = r.op().sha256();
             if (held.contains(sha256) || store.contains(sha256)) {
                 held.add(sha256);
+                this.held.increment();
                 continue;
             }
             StagedBlob staged = stageVerified(r);
@@ -52,6 +68,7 @@ final class BlobCommits {
             }
             FutureTask<String> commit = new FutureTask<>(() -> {
                 staged.commit();
+                stored.increment();
                 return sha256;
             });
             try {
@@ -82,6 +99,7 @@ final class BlobCommits {
             staged.write(r.content(), 0, r.content().length);
             if (r.content().length != r.op().size() || !staged.sha256().equals(r.op().sha256())) {
                 log.warn("A received blob for {} does not match its entry's size and SHA-256: dropped", r.op().key());
+                rejected.increment();
                 staged.close();
                 return null;
             }

@@ -83,8 +83,8 @@ class ReplicationConfiguration {
     }
 
     @Bean
-    BlobCommits blobCommits(BlobStore store, ExecutorService blobCommitters) {
-        return new BlobCommits(store, blobCommitters);
+    BlobCommits blobCommits(BlobStore store, ExecutorService blobCommitters, MeterRegistry registry) {
+        return new BlobCommits(store, blobCommitters, registry);
     }
 
     private static List<String> members(ReplicationProperties p, WorkerNode node) {

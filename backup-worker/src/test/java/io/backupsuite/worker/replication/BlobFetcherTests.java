@@ -69,7 +69,7 @@ class BlobFetcherTests {
 
     private BlobFetcher fetcher(String token) {
         var http = new NodeHttp(Map.of("w2", URI.create("http://127.0.0.1:" + holder.getAddress().getPort())), token, WAIT);
-        return new BlobFetcher(store, sockets, http, new BlobCommits(store, committers), "w1", List.of("w1", "w2"), WAIT);
+        return new BlobFetcher(store, sockets, http, new BlobCommits(store, committers, new SimpleMeterRegistry()), "w1", List.of("w1", "w2"), WAIT);
     }
 
     @AfterEach

@@ -45,6 +45,7 @@ class SocketRequestsTests {
     Path dir;
 
     private final ExecutorService committers = Executors.newFixedThreadPool(4);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private BlobStore primaryStore;
     private BlobStore forwarderStore;
     private Replica primary;
@@ -57,7 +58,7 @@ class SocketRequestsTests {
         forwarderStore = new BlobStore(dir.resolve("w2"), new SimpleMeterRegistry());
         var config = new ReplicaConfig("w1", List.of("w1"), 0, dir.resolve("w1/replication"), Duration.ofSeconds(2), Duration.ofMillis(500), 3,
                 Duration.ofMillis(50), 512, 4, 1 << 20, 10_000);
-        var commits = new BlobCommits(primaryStore, committers);
+        var commits = new BlobCommits(primaryStore, committers, meters);
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
@@ -120,6 +121,7 @@ class SocketRequestsTests {
         assertThat(two.get(5, TimeUnit.SECONDS).seq()).isNotEqualTo(one.get().seq());
         assertThat(primaryStore.contains(TestSource.sha256(first))).isTrue();
         assertThat(primaryStore.contains(TestSource.sha256(second))).isTrue();
+        assertThat(meters.counter("backup.worker.replication.blobs.received", "outcome", "stored").count()).isEqualTo(2);
         assertThat(primary.read("forwarded/two")).hasValueSatisfying(r -> assertThat(r.sha256()).isEqualTo(TestSource.sha256(second)));
     }
 
@@ -149,6 +151,7 @@ class SocketRequestsTests {
         assertThat(primaryStore.contains(TestSource.sha256(claimed))).isFalse();
         assertThat(primaryStore.contains(TestSource.sha256(forged))).isFalse();
         assertThat(primary.read("forged/key")).isEmpty();
+        assertThat(meters.counter("backup.worker.replication.blobs.received", "outcome", "rejected").count()).isEqualTo(1);
         assertThat(primary.status().lastSeq()).isEqualTo(lastSeq);
     }
 
