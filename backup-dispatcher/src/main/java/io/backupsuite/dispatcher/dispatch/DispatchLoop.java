@@ -64,7 +64,7 @@ final class DispatchLoop implements SmartLifecycle {
                 .register(meters);
         this.inFlight = new InFlightLimit(settings.batchSize(), settings.maxInFlight(), settings.leaseDuration().toMillis());
         io.micrometer.core.instrument.Gauge.builder("backup.dispatcher.in.flight.limit", inFlight, InFlightLimit::current)
-                .description("Attempts this dispatcher lets be leased at once: the workers' finish rate times half a lease")
+                .description("Attempts this dispatcher lets be leased at once: the workers' finish rate times a quarter of a lease")
                 .register(meters);
         queue.onWake(wake::signal);
     }

@@ -8,8 +8,10 @@ import java.util.Deque;
  * claim, so an attempt that waits in Kafka or in a busy worker's backlog longer than the lease expires
  * unstarted and is handed out again: the same file is then worked on twice and one attempt's work is wasted.
  * By Little's law an attempt waits about (attempts in flight) / (attempts finished per second); the limit keeps
- * that wait at half a lease: finish rate × lease / 2, measured over the last few seconds from the queue's
- * counter of finished attempts (shared by all dispatchers), never below one claim batch nor above
+ * that wait at a quarter of a lease (the finish rate swings with compilations and collections in the workers;
+ * at half a lease 1–2 % of the attempts still expired): finish rate × lease / 4, measured over the last few
+ * seconds from the queue's counter of finished attempts (shared by all dispatchers), never below one claim
+ * batch nor above
  * {@code backup.dispatcher.max-in-flight}. An idle queue starts at one claim batch and the limit follows the
  * rate up as the workers keep pace.
  */
@@ -17,6 +19,8 @@ final class InFlightLimit {
 
     /** How far back the finish rate is measured. */
     static final long WINDOW_MILLIS = 3_000;
+    /** The average wait the limit aims at is the lease divided by this. */
+    static final int WAIT_DIVISOR = 4;
     /** The shortest span a rate is computed over. */
     static final long MIN_SPAN_MILLIS = 500;
 
@@ -54,7 +58,7 @@ final class InFlightLimit {
         long span = serverTimeMillis - first.atMillis();
         if (span >= MIN_SPAN_MILLIS) {
             double perMilli = (double) (finishedTotal - first.finished()) / span;
-            limit = (int) Math.max(floor, Math.min(ceiling, perMilli * leaseMillis / 2));
+            limit = (int) Math.max(floor, Math.min(ceiling, perMilli * leaseMillis / WAIT_DIVISOR));
         }
         return limit;
     }

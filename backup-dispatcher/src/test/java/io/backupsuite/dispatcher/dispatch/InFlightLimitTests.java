@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The in-flight limit follows the measured finish rate: rate × lease / 2, between one claim batch and the maximum. */
+/** The in-flight limit follows the measured finish rate: rate × lease / 4, between one claim batch and the maximum. */
 class InFlightLimitTests {
 
-    private final InFlightLimit limit = new InFlightLimit(500, 5000, 10_000);
+    private final InFlightLimit limit = new InFlightLimit(500, 5000, 20_000); // 5 s of finished attempts
 
     @Test
     void anIdleQueueStartsAtOneClaimBatch() {
