@@ -466,25 +466,11 @@ public final class Replica implements AutoCloseable {
         if (newOps.isEmpty() || !hook.hasWork(newOps)) {
             return appendHeld(request, List.of(), flushHere); // this member holds every blob already
         }
-        CompletableFuture<AppendReply> reply = new CompletableFuture<>();
         try {
-            blobWork.execute(() -> {
-                try {
-                    appendHeld(request, newOps, true).whenComplete((r, e) -> {
-                        if (e == null) {
-                            reply.complete(r);
-                        } else {
-                            reply.completeExceptionally(e);
-                        }
-                    });
-                } catch (RuntimeException e) {
-                    reply.completeExceptionally(e);
-                }
-            });
+            return CompletableFuture.supplyAsync(() -> appendHeld(request, newOps, true), blobWork).thenCompose(appended -> appended);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.completedFuture(reply(Outcome.REJECTED, 0, "not ready: this member is shutting down"));
         }
-        return reply;
     }
 
     /** The rest of an append once its fencing passed: the blob hook for {@code newOps}, log matching, the log, ready. */

@@ -8,6 +8,7 @@ import io.backupsuite.dispatcher.queue.Claim;
 import io.backupsuite.dispatcher.queue.ClaimedTask;
 import io.backupsuite.dispatcher.queue.Promotion;
 import io.backupsuite.dispatcher.queue.TaskQueue;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +64,7 @@ final class DispatchLoop implements SmartLifecycle {
                 .publishPercentileHistogram()
                 .register(meters);
         this.inFlight = new InFlightLimit(settings.batchSize(), settings.maxInFlight(), settings.leaseDuration().toMillis());
-        io.micrometer.core.instrument.Gauge.builder("backup.dispatcher.in.flight.limit", inFlight, InFlightLimit::current)
+        Gauge.builder("backup.dispatcher.in.flight.limit", inFlight, InFlightLimit::current)
                 .description("Attempts this dispatcher lets be leased at once: the workers' finish rate times a quarter of a lease")
                 .register(meters);
         queue.onWake(wake::signal);

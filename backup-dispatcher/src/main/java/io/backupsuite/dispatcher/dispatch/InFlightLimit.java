@@ -11,9 +11,8 @@ import java.util.Deque;
  * that wait at a quarter of a lease (the finish rate swings with compilations and collections in the workers;
  * at half a lease 1–2 % of the attempts still expired): finish rate × lease / 4, measured over the last few
  * seconds from the queue's counter of finished attempts (shared by all dispatchers), never below one claim
- * batch nor above
- * {@code backup.dispatcher.max-in-flight}. An idle queue starts at one claim batch and the limit follows the
- * rate up as the workers keep pace.
+ * batch nor above {@code backup.dispatcher.max-in-flight}. An idle queue starts at one claim batch and the
+ * limit follows the rate up as the workers keep pace.
  */
 final class InFlightLimit {
 

@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Many small blobs in one request over the replication socket: a member that must hold the blobs of an append
@@ -37,9 +37,18 @@ final class BlobBatch {
     static final long MAX_BYTES = 8L << 20;
     static final long NOT_HELD = -1;
 
-    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-
     private BlobBatch() {}
+
+    /** The holder's side: answers a request with the blobs {@code store} holds. */
+    static ServiceHandler service(BlobStore store) {
+        return request -> {
+            try {
+                return CompletableFuture.completedFuture(answer(store, names(request)));
+            } catch (IOException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        };
+    }
 
     static byte[] request(List<CatalogOp> ops) {
         StringBuilder names = new StringBuilder(ops.size() * 65);
@@ -54,7 +63,7 @@ final class BlobBatch {
             throw new IllegalArgumentException("name between 1 and " + MAX_NAMES + " blobs, one per line, not " + names.size());
         }
         for (String name : names) {
-            if (!SHA256.matcher(name).matches()) {
+            if (!BlobStore.isName(name)) {
                 throw new IllegalArgumentException("each blob name must be 64 lowercase hex characters");
             }
         }

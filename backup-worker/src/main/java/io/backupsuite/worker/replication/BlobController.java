@@ -2,7 +2,6 @@ package io.backupsuite.worker.replication;
 
 import io.backupsuite.common.web.ApiException;
 import io.backupsuite.worker.store.BlobStore;
-import java.util.regex.Pattern;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.MediaType;
@@ -18,8 +17,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class BlobController {
 
-    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-
     private final BlobStore store;
 
     BlobController(BlobStore store) {
@@ -28,7 +25,7 @@ class BlobController {
 
     @GetMapping("/internal/v1/blobs/{sha256}")
     ResponseEntity<Resource> blob(@PathVariable String sha256) {
-        if (!SHA256.matcher(sha256).matches()) {
+        if (!BlobStore.isName(sha256)) {
             throw ApiException.badRequest("invalid-sha256", "The blob name must be 64 lowercase hex characters.");
         }
         var path = store.path(sha256).orElseThrow(() -> ApiException.notFound("blob-not-held", "This node does not hold that blob."));

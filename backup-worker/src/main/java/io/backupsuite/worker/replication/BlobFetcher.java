@@ -88,35 +88,63 @@ final class BlobFetcher implements StandbyHook {
 
     /** Asks every holder for its small blobs of {@code missing} at once; removes those now held. */
     private void fetchBatched(Map<String, CatalogOp> missing) throws InterruptedException {
-        Map<String, List<List<CatalogOp>>> byHolder = new LinkedHashMap<>();
+        Map<String, Batch> open = new LinkedHashMap<>();
+        List<Batch> batches = new ArrayList<>();
         for (CatalogOp op : missing.values()) {
-            if (op.size() <= BlobBatch.MAX_BLOB_BYTES && !selfId.equals(op.holder()) && members.contains(op.holder())) {
-                List<List<CatalogOp>> batches = byHolder.computeIfAbsent(op.holder(), h -> new ArrayList<>(List.of(new ArrayList<>())));
-                List<CatalogOp> batch = batches.get(batches.size() - 1);
-                long bytes = batch.stream().mapToLong(CatalogOp::size).sum();
-                if (!batch.isEmpty() && (batch.size() == BlobBatch.MAX_NAMES || bytes + op.size() > BlobBatch.MAX_BYTES)) {
-                    batch = new ArrayList<>();
-                    batches.add(batch);
-                }
-                batch.add(op);
+            if (op.size() > BlobBatch.MAX_BLOB_BYTES || selfId.equals(op.holder()) || !members.contains(op.holder())) {
+                continue;
             }
+            Batch batch = open.get(op.holder());
+            if (batch == null || !batch.fits(op)) {
+                batch = new Batch(op.holder(), new ArrayList<>());
+                open.put(op.holder(), batch);
+                batches.add(batch);
+            }
+            batch.add(op);
         }
-        List<Asked> asked = new ArrayList<>();
-        byHolder.forEach((holder, batches) -> batches.forEach(batch ->
-                asked.add(new Asked(holder, batch, sockets.request(holder, BlobBatch.REQUEST_TYPE, BlobBatch.request(batch), timeout)))));
+        List<CompletableFuture<byte[]>> answers = new ArrayList<>(batches.size());
+        batches.forEach(b -> answers.add(sockets.request(b.holder(), BlobBatch.REQUEST_TYPE, BlobBatch.request(b.ops()), timeout)));
         List<BlobCommits.Received> received = new ArrayList<>();
-        for (Asked a : asked) {
+        for (int i = 0; i < batches.size(); i++) {
+            Batch b = batches.get(i);
             try {
-                received.addAll(BlobBatch.received(a.batch(), a.answer().get(timeout.toMillis(), TimeUnit.MILLISECONDS), a.holder()));
+                received.addAll(BlobBatch.received(b.ops(), answers.get(i).get(timeout.toMillis(), TimeUnit.MILLISECONDS), b.holder()));
             } catch (ExecutionException | java.util.concurrent.TimeoutException | IOException e) {
                 // its blobs are left to the one-by-one path, which tries the other members too
-                log.debug("Blob batch from {} failed: {}", a.holder(), e.toString());
+                log.debug("Blob batch from {} failed: {}", b.holder(), e.toString());
             }
         }
         commits.commitAll(received).forEach(missing::remove);
     }
 
-    private record Asked(String holder, List<CatalogOp> batch, CompletableFuture<byte[]> answer) {}
+    /** The blobs asked from one holder in one request, within {@link BlobBatch}'s limits. */
+    private static final class Batch {
+        private final String holder;
+        private final List<CatalogOp> ops;
+        private long bytes;
+
+        Batch(String holder, List<CatalogOp> ops) {
+            this.holder = holder;
+            this.ops = ops;
+        }
+
+        boolean fits(CatalogOp op) {
+            return ops.size() < BlobBatch.MAX_NAMES && bytes + op.size() <= BlobBatch.MAX_BYTES;
+        }
+
+        void add(CatalogOp op) {
+            ops.add(op);
+            bytes += op.size();
+        }
+
+        String holder() {
+            return holder;
+        }
+
+        List<CatalogOp> ops() {
+            return ops;
+        }
+    }
 
     private void fetch(CatalogOp op) throws IOException {
         List<String> sources = new ArrayList<>();

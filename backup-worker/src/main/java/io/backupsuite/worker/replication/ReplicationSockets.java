@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,13 +50,7 @@ final class ReplicationSockets {
         try {
             var server = new ReplicationServer(new InetSocketAddress(bind.getHostString(), bind.getPort()), nodeToken, replica,
                     p.writeTimeout().multipliedBy(3));
-            server.serve(BlobBatch.REQUEST_TYPE, names -> {
-                try {
-                    return CompletableFuture.completedFuture(BlobBatch.answer(store, BlobBatch.names(names)));
-                } catch (IOException e) {
-                    return CompletableFuture.failedFuture(e);
-                }
-            });
+            server.serve(BlobBatch.REQUEST_TYPE, BlobBatch.service(store));
             server.serve(SubmitBatchCodec.REQUEST_TYPE, forwardedWrites);
             Gauge.builder("backup.worker.replication.connections", server, ReplicationServer::openConnections)
                     .description("Replication connections from other members open now")

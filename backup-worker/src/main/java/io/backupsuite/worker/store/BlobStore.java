@@ -113,8 +113,13 @@ public final class BlobStore {
     }
 
     /** The file of a stored blob, if this node holds it. */
+    /** Whether {@code name} is a blob's name: 64 lowercase hex characters (only such names ever become paths). */
+    public static boolean isName(String name) {
+        return name != null && SHA256.matcher(name).matches();
+    }
+
     public Optional<Path> path(String sha256) {
-        if (sha256 == null || !SHA256.matcher(sha256).matches()) {
+        if (!isName(sha256)) {
             return Optional.empty();
         }
         Path file = blobPath(sha256);

@@ -69,13 +69,7 @@ class SocketRequestsTests {
         primary = new Replica(config, new SocketTransport(Map.of(), TOKEN, WAIT), fetcher, ReplicaListener.NONE);
         primary.promote(1).get(10, TimeUnit.SECONDS);
         server = new ReplicationServer(new InetSocketAddress("127.0.0.1", port), TOKEN, primary, Duration.ofSeconds(5));
-        server.serve(BlobBatch.REQUEST_TYPE, names -> {
-            try {
-                return java.util.concurrent.CompletableFuture.completedFuture(BlobBatch.answer(primaryStore, BlobBatch.names(names)));
-            } catch (java.io.IOException e) {
-                return java.util.concurrent.CompletableFuture.failedFuture(e);
-            }
-        });
+        server.serve(BlobBatch.REQUEST_TYPE, BlobBatch.service(primaryStore));
         server.serve(SubmitBatchCodec.REQUEST_TYPE, new ForwardedWrites(primary, commits, fetcher, WAIT));
         sockets = new SocketTransport(Map.of("w1", new InetSocketAddress("127.0.0.1", port)), TOKEN, WAIT);
     }
