@@ -1,5 +1,6 @@
 package io.backupsuite.worker.catalog;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,6 +20,13 @@ public interface Catalog {
      * holder if new); different content gets the next version. Committed on the quorum when it returns.
      */
     CatalogEntry put(CatalogWrite write) throws CatalogException;
+
+    /**
+     * Says that {@code write} will follow once its blob is downloaded from {@code sources}, so that a member which
+     * must hold the blob before the write commits may take its own copy from the sources meanwhile. Returns at once;
+     * nothing depends on it.
+     */
+    default void prepare(CatalogWrite write, List<String> sources) {}
 
     /** Number of keys in the catalog. */
     long size();

@@ -83,14 +83,16 @@ final class TaskProcessor {
                 return TaskResult.succeeded(task, node.nodeId(), 0, System.currentTimeMillis());
             }
             long bytes = 0;
+            var write = new CatalogWrite(task.objectKey(), sha256, task.size(), node.nodeId());
             if (!store.contains(sha256)) { // another key with the same content may have stored it already
+                catalog.prepare(write, task.sources()); // a large blob's second copy may start now, beside this one
                 ProgressListener listener = progress.start(task, (System.nanoTime() - receivedNanos) / 1_000_000);
                 var request = new DownloadRequest(task.objectKey(), task.size(), sha256, task.sources());
                 try (StagedBlob staged = downloader.download(request, listener)) {
                     bytes = staged.commit().size();
                 }
             }
-            catalog.put(new CatalogWrite(task.objectKey(), sha256, task.size(), node.nodeId()));
+            catalog.put(write);
             return TaskResult.succeeded(task, node.nodeId(), bytes, System.currentTimeMillis());
         } catch (DownloadException e) {
             return failed(task, e.kind(), e.getMessage(), e.bytes());

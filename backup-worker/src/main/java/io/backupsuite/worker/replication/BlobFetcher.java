@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>Small blobs are asked from each holder in batches over the replication socket ({@link BlobBatch}: one
  * request per holder instead of one HTTP request per blob, every holder asked at once) and committed
  * concurrently ({@link BlobCommits}); the append is answered ready only when every blob is committed. Blobs a
- * batch did not bring (too large, or not held there) are streamed over HTTP one by one from any member.
+ * batch did not bring (too large, or not held there) come from the copy this member is taking from the upload
+ * service when one runs ({@link SourceCopies}), otherwise they are streamed over HTTP one by one from any member.
  */
 final class BlobFetcher implements StandbyHook {
 
@@ -52,9 +53,11 @@ final class BlobFetcher implements StandbyHook {
     private final String selfId;
     private final List<String> members;
     private final Duration timeout;
+    private final SourceCopies copies;
 
-    BlobFetcher(BlobStore store, SocketTransport sockets, NodeHttp http, BlobCommits commits, String selfId, List<String> members,
-            Duration timeout) {
+    BlobFetcher(BlobStore store, SocketTransport sockets, NodeHttp http, BlobCommits commits, SourceCopies copies, String selfId,
+            List<String> members, Duration timeout) {
+        this.copies = copies;
         this.store = store;
         this.sockets = sockets;
         this.http = http;
@@ -146,7 +149,11 @@ final class BlobFetcher implements StandbyHook {
         }
     }
 
-    private void fetch(CatalogOp op) throws IOException {
+    /** From the copy this member takes from the upload service, if one runs ({@link SourceCopies}); else from the members. */
+    private void fetch(CatalogOp op) throws IOException, InterruptedException {
+        if (copies.awaitCopy(op.sha256(), timeout)) {
+            return;
+        }
         List<String> sources = new ArrayList<>();
         sources.add(op.holder());
         members.stream().filter(m -> !sources.contains(m)).forEach(sources::add);

@@ -11,6 +11,7 @@ import io.backupsuite.worker.catalog.CatalogException;
 import io.backupsuite.worker.catalog.CatalogWrite;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,11 +30,13 @@ final class ReplicatedCatalog implements Catalog {
     private final Replica replica;
     private final SubmitBatcher forwarded;
     private final Duration writeTimeout;
+    private final SourceCopies copies;
 
-    ReplicatedCatalog(Replica replica, SubmitBatcher forwarded, Duration writeTimeout) {
+    ReplicatedCatalog(Replica replica, SubmitBatcher forwarded, Duration writeTimeout, SourceCopies copies) {
         this.replica = replica;
         this.forwarded = forwarded;
         this.writeTimeout = writeTimeout;
+        this.copies = copies;
     }
 
     @Override
@@ -43,6 +46,17 @@ final class ReplicatedCatalog implements Catalog {
 
     static CatalogEntry entry(CatalogRecord r) {
         return new CatalogEntry(r.key(), r.version(), r.sha256(), r.size(), Instant.ofEpochMilli(r.storedAtMillis()), r.holders());
+    }
+
+    /** A large blob's second copy is offered to the member whose copy the write will wait for ({@link SourceCopies}). */
+    @Override
+    public void prepare(CatalogWrite write, List<String> sources) {
+        try {
+            copies.offer(new SourceCopies.Offer(write.objectKey(), write.size(), write.sha256(), sources),
+                    replica.isPrimary() ? replica.config().nodeId() : replica.primaryId());
+        } catch (IllegalArgumentException e) {
+            // nothing to offer (the download itself reports what is wrong with the task)
+        }
     }
 
     @Override

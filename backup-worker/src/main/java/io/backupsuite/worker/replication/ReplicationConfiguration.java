@@ -9,6 +9,7 @@ import io.backupsuite.common.security.SecurityProperties;
 import io.backupsuite.worker.WorkerNode;
 import io.backupsuite.worker.WorkerProperties;
 import io.backupsuite.worker.catalog.Catalog;
+import io.backupsuite.worker.download.Downloader;
 import io.backupsuite.worker.store.BlobStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -51,9 +52,10 @@ class ReplicationConfiguration {
     /** The replication socket protocol's listener (a placeholder bean in a group of one). */
     @Bean(destroyMethod = "close")
     AutoCloseable replicationListener(ReplicationProperties p, SecurityProperties security, WorkerNode node, Replica replica,
-            MeterRegistry registry, BlobStore store, BlobCommits commits, StandbyHook blobFetcher) {
+            MeterRegistry registry, BlobStore store, BlobCommits commits, StandbyHook blobFetcher, SourceCopies copies) {
         var forwardedWrites = new ForwardedWrites(replica, commits, blobFetcher, p.writeTimeout().multipliedBy(2));
-        ReplicationServer server = ReplicationSockets.listen(p, node.nodeId(), security.nodeToken(), replica, registry, store, forwardedWrites);
+        ReplicationServer server = ReplicationSockets.listen(p, node.nodeId(), security.nodeToken(), replica, registry, store, forwardedWrites,
+                copies);
         return server != null ? server : () -> { };
     }
 
@@ -76,10 +78,28 @@ class ReplicationConfiguration {
     /** Makes this member hold the blobs of entries before it logs them (a group of one holds what it stored itself). */
     @Bean
     StandbyHook blobFetcher(ReplicationProperties p, WorkerNode node, SocketTransport sockets, NodeHttp http, BlobStore store,
-            BlobCommits commits) {
+            BlobCommits commits, SourceCopies copies) {
         List<String> members = members(p, node);
         return members.size() == 1 ? StandbyHook.NONE
-                : new BlobFetcher(store, sockets, http, commits, node.nodeId(), members, p.blobFetchTimeout());
+                : new BlobFetcher(store, sockets, http, commits, copies, node.nodeId(), members, p.blobFetchTimeout());
+    }
+
+    /** Second copies of large blobs from the upload service, beside the downloading member's ({@link SourceCopies}). */
+    @Bean
+    SourceCopies sourceCopies(ReplicationProperties p, WorkerNode node, Downloader downloader, BlobStore store, SocketTransport sockets,
+            ExecutorService sourceCopiers, MeterRegistry registry) {
+        return new SourceCopies(downloader, store, sourceCopiers, p.sourceCopyMinSize().toBytes(), sockets, node.nodeId(), members(p, node),
+                p.standbyTimeout(), registry);
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService sourceCopiers() {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newFixedThreadPool(SourceCopies.MAX_RUNNING, r -> {
+            Thread t = new Thread(r, "source-copy-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Bean
@@ -111,10 +131,10 @@ class ReplicationConfiguration {
     }
 
     @Bean
-    Catalog catalog(Replica replica, SocketTransport sockets, BlobStore store, ReplicationProperties properties) {
+    Catalog catalog(Replica replica, SocketTransport sockets, BlobStore store, ReplicationProperties properties, SourceCopies copies) {
         // a second longer than the primary gives the batch (ForwardedWrites), so its answer with every outcome arrives
         var forwarded = new SubmitBatcher(sockets, store, properties.writeTimeout().multipliedBy(2).plusSeconds(1));
-        return new ReplicatedCatalog(replica, forwarded, properties.writeTimeout());
+        return new ReplicatedCatalog(replica, forwarded, properties.writeTimeout(), copies);
     }
 
     @Bean

@@ -36,6 +36,9 @@ import org.springframework.validation.annotation.Validated;
  * @param segmentSize size of one log segment file
  * @param checkpointEntries applied entries between saves of the catalog state, after which old log segments are deleted
  * @param blobFetchTimeout how long a standby may take to fetch one missing blob from its holder
+ * @param sourceCopyMinSize smallest object whose second copy the member that must hold it takes from the upload
+ *     service while the downloading member fetches the first, instead of from that member afterwards; 0 turns
+ *     this off
  * @param autoFailoverAfter when set, a standby that hears nothing from its primary for this long (plus one second
  *     per place in the member list) promotes itself; unset, failover waits for the console or an operator
  */
@@ -55,6 +58,7 @@ public record ReplicationProperties(
         @DefaultValue("64MB") @NotNull DataSize segmentSize,
         @DefaultValue("100000") @Min(1) long checkpointEntries,
         @DefaultValue("30s") @NotNull Duration blobFetchTimeout,
+        @DefaultValue("64MB") @NotNull DataSize sourceCopyMinSize,
         @org.jspecify.annotations.Nullable Duration autoFailoverAfter) {
 
     public ReplicationProperties {

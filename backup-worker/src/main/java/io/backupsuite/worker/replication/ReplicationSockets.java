@@ -36,11 +36,11 @@ final class ReplicationSockets {
     }
 
     /**
-     * This member's listener, which also answers blob batches ({@link BlobBatch}) and forwarded writes
-     * ({@link ForwardedWrites}); {@code null} in a group of one.
+     * This member's listener, which also answers blob batches ({@link BlobBatch}), forwarded writes
+     * ({@link ForwardedWrites}) and offers of copies ({@link SourceCopies}); {@code null} in a group of one.
      */
     static ReplicationServer listen(ReplicationProperties p, String selfId, String nodeToken, Replica replica, MeterRegistry registry,
-            BlobStore store, ForwardedWrites forwardedWrites) {
+            BlobStore store, ForwardedWrites forwardedWrites, SourceCopies copies) {
         if (!p.replicates()) {
             return null;
         }
@@ -52,6 +52,7 @@ final class ReplicationSockets {
                     p.writeTimeout().multipliedBy(3));
             server.serve(BlobBatch.REQUEST_TYPE, BlobBatch.service(store));
             server.serve(SubmitBatchCodec.REQUEST_TYPE, forwardedWrites);
+            server.serve(SourceCopies.REQUEST_TYPE, copies.handler());
             Gauge.builder("backup.worker.replication.connections", server, ReplicationServer::openConnections)
                     .description("Replication connections from other members open now")
                     .register(registry);

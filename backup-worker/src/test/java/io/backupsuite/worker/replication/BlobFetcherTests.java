@@ -69,7 +69,8 @@ class BlobFetcherTests {
 
     private BlobFetcher fetcher(String token) {
         var http = new NodeHttp(Map.of("w2", URI.create("http://127.0.0.1:" + holder.getAddress().getPort())), token, WAIT);
-        return new BlobFetcher(store, sockets, http, new BlobCommits(store, committers, new SimpleMeterRegistry()), "w1", List.of("w1", "w2"), WAIT);
+        var copies = new SourceCopies(null, store, Runnable::run, 0, sockets, "w1", List.of("w1", "w2"), WAIT, new SimpleMeterRegistry());
+        return new BlobFetcher(store, sockets, http, new BlobCommits(store, committers, new SimpleMeterRegistry()), copies, "w1", List.of("w1", "w2"), WAIT);
     }
 
     @AfterEach

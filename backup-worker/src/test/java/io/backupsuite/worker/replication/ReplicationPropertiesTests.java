@@ -16,7 +16,7 @@ class ReplicationPropertiesTests {
 
     private static ReplicationProperties group(List<Member> members) {
         return new ReplicationProperties(members, 1, ReplicationProperties.InitialRole.STANDBY, Duration.ofSeconds(2), Duration.ofSeconds(5),
-                Duration.ofSeconds(1), 3, Duration.ofMillis(20), 2048, 4, DataSize.ofMegabytes(64), 100_000, Duration.ofSeconds(30), null);
+                Duration.ofSeconds(1), 3, Duration.ofMillis(20), 2048, 4, DataSize.ofMegabytes(64), 100_000, Duration.ofSeconds(30), DataSize.ofMegabytes(64), null);
     }
 
     private static Member member(String id, String replication) {

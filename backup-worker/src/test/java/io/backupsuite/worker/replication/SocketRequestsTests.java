@@ -65,7 +65,9 @@ class SocketRequestsTests {
         }
         var http = new NodeHttp(Map.of("w1", java.net.URI.create("http://127.0.0.1:1")), TOKEN, WAIT);
         // the primary's blob check: a blob neither inline nor held is looked for among the members (none here) and the write fails
-        var fetcher = new BlobFetcher(primaryStore, new SocketTransport(Map.of(), TOKEN, WAIT), http, commits, "w1", List.of("w1"), WAIT);
+        var none = new SocketTransport(Map.of(), TOKEN, WAIT);
+        var copies = new SourceCopies(null, primaryStore, Runnable::run, 0, none, "w1", List.of("w1"), WAIT, new SimpleMeterRegistry());
+        var fetcher = new BlobFetcher(primaryStore, none, http, commits, copies, "w1", List.of("w1"), WAIT);
         primary = new Replica(config, new SocketTransport(Map.of(), TOKEN, WAIT), fetcher, ReplicaListener.NONE);
         primary.promote(1).get(10, TimeUnit.SECONDS);
         server = new ReplicationServer(new InetSocketAddress("127.0.0.1", port), TOKEN, primary, Duration.ofSeconds(5));

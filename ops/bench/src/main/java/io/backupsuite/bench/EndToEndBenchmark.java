@@ -149,9 +149,11 @@ public final class EndToEndBenchmark {
         one.add(notification("large/" + file.get("name").asString(), file));
         ObjectNode body = JSON.createObjectNode();
         body.set("notifications", one);
+        cpu.start();
         String taskId = JSON.readTree(post(stack.dispatcher().url() + "/api/v1/uploads/batch", bearer(), body.toString()))
                 .get("results").get(0).get("taskId").asString();
         waitUntilDrained();
+        String cpuLine = cpu.perUnit(Math.max(1, Math.round(bytes / (double) (1L << 30))), "GiB");
         JsonNode task = JSON.readTree(get(stack.dispatcher().url() + "/api/v1/tasks/" + taskId));
         if (!"DONE".equals(task.get("status").asString())) {
             throw new IllegalStateException("large file ended " + task);
@@ -162,6 +164,18 @@ public final class EndToEndBenchmark {
                         + "(SHA-256 verified, fsynced, catalogued) = %.0f %% of curl, %.0f %% of curl+sync%n",
                 bytes >> 20, mb / curlSeconds, mb / curlSyncSeconds, mb / ours, 100 * curlSeconds / ours,
                 100 * curlSyncSeconds / ours);
+        System.out.println(cpuLine);
+        StringBuilder copies = new StringBuilder("second copies taken from the source (backup_worker_replication_source_copies_total):");
+        for (var worker : stack.workers()) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(worker.url() + "/actuator/prometheus")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            var line = java.util.regex.Pattern.compile("^backup_worker_replication_source_copies_total\\{outcome=\"([^\"]+)\"[^}]*} (\\S+)$",
+                    java.util.regex.Pattern.MULTILINE).matcher(r.body());
+            while (line.find()) {
+                copies.append(' ').append(worker.name()).append(':').append(line.group(1)).append('=').append(Math.round(Double.parseDouble(line.group(2))));
+            }
+        }
+        System.out.println(copies);
     }
 
     private void waitUntilDrained() throws Exception {

@@ -56,7 +56,9 @@ class PipelineSystemTests {
                         "--backup.dispatcher.backoff-max=1s")
                 // one try per source and attempt, so that every source failure is one attempt that
                 // goes through the delay queue (by default a worker tries each source twice)
-                .extraArgs(PartKind.WORKER, "--backup.worker.tries-per-source=1")
+                .extraArgs(PartKind.WORKER, "--backup.worker.tries-per-source=1",
+                        // above the 4 MiB of the kill test, below the 8 MiB of the second-copy test
+                        "--backup.worker.replication.source-copy-min-size=6MB")
                 .build();
         stack = LocalStack.start(options, System.out::println);
     }
@@ -129,6 +131,45 @@ class PipelineSystemTests {
             assertThat(dir.resolve(worker.name()).resolve("blobs").resolve(sha256.substring(0, 2))
                     .resolve(sha256.substring(2, 4)).resolve(sha256)).doesNotExist();
         }
+    }
+
+    @Test
+    void aLargeObjectsSecondCopyIsTakenFromTheSourceWhileItDownloadsAndBothCopiesAreVerified() throws Exception {
+        double storedBefore = sumOverWorkers("backup_worker_replication_source_copies_total", "outcome=\"stored\"");
+        JsonNode file = generate(1, 8 * 1024 * 1024, "copy").get(0);
+        String key = "copy/" + file.get("name").asString();
+        String sha256 = file.get("sha256").asString();
+        String taskId = submit(key, file, file.get("url").asString());
+
+        await().atMost(PATIENCE).until(() -> "DONE".equals(status(taskId)));
+
+        // on the primary, the other standby may answer first with the blob fetched from the holder: the copy then ends just after
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(sumOverWorkers("backup_worker_replication_source_copies_total",
+                "outcome=\"stored\"")).as("one member took its copy from the source").isEqualTo(storedBefore + 1));
+        List<String> holding = new ArrayList<>();
+        for (Part worker : stack.workers()) {
+            Path blob = dir.resolve(worker.name()).resolve("blobs").resolve(sha256.substring(0, 2)).resolve(sha256.substring(2, 4)).resolve(sha256);
+            if (Files.exists(blob)) {
+                try (InputStream in = Files.newInputStream(blob)) {
+                    assertThat(sha256(in.readAllBytes())).as("blob file %s", blob).isEqualTo(sha256);
+                }
+                holding.add(worker.name());
+            }
+        }
+        assertThat(holding).as("the committed backup is on quorum + 1 workers").hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    /** A Prometheus counter summed over the workers (0 where a worker does not export it yet). */
+    private static double sumOverWorkers(String name, String label) throws IOException {
+        double sum = 0;
+        var line = java.util.regex.Pattern.compile("(?m)^" + name + "\\{[^}]*" + label + "[^}]*} ([0-9.eE+-]+)$");
+        for (Part worker : stack.workers()) {
+            var m = line.matcher(get(worker.url() + "/actuator/prometheus").body());
+            while (m.find()) {
+                sum += Double.parseDouble(m.group(1));
+            }
+        }
+        return sum;
     }
 
     @Test
