@@ -62,7 +62,7 @@ public final class CatalogCommitBenchmark {
 
     public static void main(String[] argv) throws Exception {
         Args args = Args.parse(argv);
-        deleteTree(args.dir());
+        BenchFiles.deleteTree(args.dir());
         Files.createDirectories(args.dir());
         double fsyncP50 = fsyncP50(args.dir().resolve("fsync-probe"), 2000);
         System.out.printf("raw baseline: fsync of an appended 4 KiB block, p50 %.3f ms (2000 fsyncs, same disk, same run)%n", fsyncP50);
@@ -201,15 +201,6 @@ public final class CatalogCommitBenchmark {
         throw new IllegalStateException("standby " + id + " did not start");
     }
 
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        if (Files.exists(dir)) {
-            try (var files = Files.walk(dir)) {
-                for (Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                    Files.delete(p);
-                }
-            }
-        }
-    }
 
     private static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {

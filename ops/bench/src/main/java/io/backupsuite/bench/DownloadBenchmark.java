@@ -15,9 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -120,7 +118,7 @@ public final class DownloadBenchmark {
 
     /** Seconds for rclone copy (HTTP backend, multi-thread ranged download) plus sync of the file. */
     private static double rclone(Args args, Path dir) throws Exception {
-        deleteTree(dir);
+        BenchFiles.deleteTree(dir);
         int slash = args.url().lastIndexOf('/');
         String base = args.url().substring(0, slash + 1);
         String name = args.url().substring(slash + 1);
@@ -132,7 +130,7 @@ public final class DownloadBenchmark {
         if (Files.size(dir.resolve(name)) != args.size()) {
             throw new IllegalStateException("rclone copied the wrong size");
         }
-        deleteTree(dir);
+        BenchFiles.deleteTree(dir);
         return seconds;
     }
 
@@ -186,16 +184,6 @@ public final class DownloadBenchmark {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
-        }
-    }
 
     private static double mbPerSecond(Args args, double seconds) {
         return args.size() / 1e6 / seconds;

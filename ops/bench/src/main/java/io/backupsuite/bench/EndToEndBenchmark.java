@@ -71,6 +71,7 @@ public final class EndToEndBenchmark {
                     stack.workers().stream().map(w -> Long.toString(bench.rss.maxMb(w))).toList());
             System.out.println(summary);
         }
+        BenchFiles.deleteTree(dir); // after a failure the directory stays, with the parts' logs
     }
 
     private String smallFiles(int count, int size, String prefix, int batch, boolean report) throws Exception {

@@ -71,6 +71,7 @@ public final class FailoverBenchmark {
             }
             new FailoverBenchmark(stack, sha).run(trials, switchovers);
         }
+        BenchFiles.deleteTree(dir);
     }
 
     private void run(int trials, int switchovers) throws Exception {

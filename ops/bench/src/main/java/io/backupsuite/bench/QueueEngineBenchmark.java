@@ -69,6 +69,7 @@ public final class QueueEngineBenchmark {
             }
             System.out.printf("lifecycles_per_s=%d%n", Math.round(rate));
         }
+        BenchFiles.deleteTree(dir);
     }
 
     private static double run(LettuceConnectionFactory connections, String namespace, int total, int batch, int pipelines)
