@@ -75,6 +75,7 @@ public final class TestSource implements AutoCloseable {
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final Map<String, Served> files = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
+    private final Set<String> pathsRequested = ConcurrentHashMap.newKeySet();
     private final AtomicLong bytesSent = new AtomicLong();
     private final Set<InetSocketAddress> clients = ConcurrentHashMap.newKeySet();
     private final CountDownLatch stopping = new CountDownLatch(1);
@@ -161,6 +162,11 @@ public final class TestSource implements AutoCloseable {
         return requests.get();
     }
 
+    /** Whether a file's path (as {@link #serve} published it) was asked for at least once. */
+    public boolean wasRequested(String url) {
+        return pathsRequested.contains(java.net.URI.create(url).getPath());
+    }
+
     /** Distinct client connections seen (by remote address and port). */
     public int connections() {
         return clients.size();
@@ -176,6 +182,7 @@ public final class TestSource implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
+        pathsRequested.add(exchange.getRequestURI().getPath());
         clients.add(exchange.getRemoteAddress());
         String path = exchange.getRequestURI().getPath();
         Served served = files.get(path);

@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,7 @@ final class TaskProcessor {
     private final ProgressPublisher progress;
     private final WorkerNode node;
     private final MeterRegistry registry;
+    private final Semaphore transfers;
 
     TaskProcessor(
             Downloader downloader,
@@ -52,7 +54,8 @@ final class TaskProcessor {
             ResultPublisher results,
             ProgressPublisher progress,
             WorkerNode node,
-            MeterRegistry registry) {
+            MeterRegistry registry,
+            int concurrency) {
         this.downloader = downloader;
         this.store = store;
         this.catalog = catalog;
@@ -60,22 +63,68 @@ final class TaskProcessor {
         this.progress = progress;
         this.node = node;
         this.registry = registry;
+        this.transfers = new Semaphore(concurrency);
     }
 
     /** Runs the attempt unless it waited here longer than its lease (then the dispatcher has handed it out again). */
     void process(TaskMessage task, long receivedNanos) {
-        long waitedMillis = (System.nanoTime() - receivedNanos) / 1_000_000;
-        if (task.leaseMillis() > 0 && waitedMillis >= task.leaseMillis()) {
-            log.info("Skipping task {} attempt {}: waited {} ms for a slot, past its lease", task.taskId(), task.attempt(), waitedMillis);
-            count("expired", "none");
+        if (expired(task, receivedNanos, "a slot")) {
             return;
         }
-        TaskResult result = run(task, receivedNanos);
+        TaskResult result;
+        try {
+            result = run(task, receivedNanos);
+        } catch (LeaseSpent e) {
+            return;
+        }
         count(result.outcome().name().toLowerCase(Locale.ROOT), result.errorKind() == null ? "none" : result.errorKind());
         results.publish(result); // the slot is free again at once; a lost result only lets the lease expire
     }
 
-    private TaskResult run(TaskMessage task, long receivedNanos) {
+    private boolean expired(TaskMessage task, long receivedNanos, String waitedFor) {
+        long waitedMillis = (System.nanoTime() - receivedNanos) / 1_000_000;
+        if (task.leaseMillis() > 0 && waitedMillis >= task.leaseMillis()) {
+            log.info("Skipping task {} attempt {}: waited {} ms for {}, past its lease", task.taskId(), task.attempt(), waitedMillis, waitedFor);
+            count("expired", "none");
+            return true;
+        }
+        return false;
+    }
+
+    /** The attempt waited for a transfer slot past its lease: the dispatcher has handed it out again, nothing is reported. */
+    private static final class LeaseSpent extends Exception {
+        LeaseSpent() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * Downloads and commits the blob within a transfer slot, so that no more than {@code concurrency} transfers run at
+     * once however many attempts wait for their catalog commit meanwhile (those hold a thread, not a transfer slot).
+     */
+    private long transfer(TaskMessage task, long receivedNanos, DownloadRequest request, CatalogWrite write)
+            throws DownloadException, StorageException, LeaseSpent {
+        try {
+            transfers.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DownloadException.of(ErrorKind.INTERNAL, "the worker is stopping", 0);
+        }
+        try {
+            if (expired(task, receivedNanos, "a transfer slot")) {
+                throw new LeaseSpent();
+            }
+            catalog.prepare(write, task.sources()); // a large blob's second copy may start now, beside this one
+            ProgressListener listener = progress.start(task, (System.nanoTime() - receivedNanos) / 1_000_000);
+            try (StagedBlob staged = downloader.download(request, listener)) {
+                return staged.commit().size();
+            }
+        } finally {
+            transfers.release();
+        }
+    }
+
+    private TaskResult run(TaskMessage task, long receivedNanos) throws LeaseSpent {
         long now = System.currentTimeMillis();
         try {
             String sha256 = normalisedSha256(task);
@@ -85,12 +134,7 @@ final class TaskProcessor {
             long bytes = 0;
             var write = new CatalogWrite(task.objectKey(), sha256, task.size(), node.nodeId());
             if (!store.contains(sha256)) { // another key with the same content may have stored it already
-                catalog.prepare(write, task.sources()); // a large blob's second copy may start now, beside this one
-                ProgressListener listener = progress.start(task, (System.nanoTime() - receivedNanos) / 1_000_000);
-                var request = new DownloadRequest(task.objectKey(), task.size(), sha256, task.sources());
-                try (StagedBlob staged = downloader.download(request, listener)) {
-                    bytes = staged.commit().size();
-                }
+                bytes = transfer(task, receivedNanos, new DownloadRequest(task.objectKey(), task.size(), sha256, task.sources()), write);
             }
             catalog.put(write);
             return TaskResult.succeeded(task, node.nodeId(), bytes, System.currentTimeMillis());

@@ -15,13 +15,16 @@ import io.backupsuite.worker.download.ErrorKind;
 import io.backupsuite.worker.store.BlobStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.kafka.core.ConsumerFactory;
 
 /** Task attempts through real Kafka: download, store, catalog, result — and every way a source can fail. */
 class TaskPipelineIntegrationTests extends WorkerIntegrationTest {
@@ -31,6 +34,9 @@ class TaskPipelineIntegrationTests extends WorkerIntegrationTest {
 
     @Autowired
     BlobStore store;
+
+    @Autowired
+    ConsumerFactory<?, ?> consumers;
 
     private static byte[] random(int size, long seed) {
         byte[] bytes = new byte[size];
@@ -125,6 +131,26 @@ class TaskPipelineIntegrationTests extends WorkerIntegrationTest {
         assertThat(result.errorKind()).isEqualTo(ErrorKind.SOURCE_NOT_ALLOWED.name());
         assertThat(SOURCE.requests()).isEqualTo(before);
         assertThat(catalog.get("refused/1")).isEmpty();
+    }
+
+    @Test
+    void attemptsBeyondTheTransferSlotsAreAdmittedButNoMoreThanConcurrencyTransfersRun() {
+        // concurrency 4: four transfer slots, 16 attempts at once (and one poll brings at most 16 tasks)
+        assertThat(consumers.getConfigurationProperties()).containsEntry(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 16);
+        List<TaskMessage> tasks = IntStream.range(0, 6).mapToObj(i -> {
+            byte[] content = random(10_000, 500 + i);
+            return task("slots/" + i, content, SOURCE.serve("slots-" + i, content, Behaviour.STALL_HEADERS));
+        }).toList();
+        tasks.forEach(this::publish);
+
+        // each stalled attempt holds its slot for two tries of the 1 s idle timeout: until then no fifth file is asked for
+        await().until(() -> tasks.stream().filter(t -> SOURCE.wasRequested(t.sources().get(0))).count() == 4);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .until(() -> tasks.stream().filter(t -> SOURCE.wasRequested(t.sources().get(0))).count() == 4);
+        for (TaskMessage task : tasks) {
+            TaskResult result = await().atMost(Duration.ofSeconds(30)).until(() -> collector.results().get(task.taskId()), r -> r != null);
+            assertThat(result.errorKind()).isEqualTo(ErrorKind.TIMEOUT.name());
+        }
     }
 
     @Test
