@@ -55,6 +55,11 @@ public final class SocketTransport implements Transport, AutoCloseable {
     }
 
     @Override
+    public CompletableFuture<AppendReply> append(String to, AppendRequest request, Duration within) {
+        return call(to, Frame.APPEND, WireFormat.encode(request), WireFormat::appendReply, within.compareTo(timeout) > 0 ? within : timeout);
+    }
+
+    @Override
     public CompletableFuture<PromiseReply> promise(String to, PromiseRequest request) {
         return call(to, Frame.PROMISE, WireFormat.encode(request), WireFormat::promiseReply, timeout);
     }

@@ -16,6 +16,7 @@ import io.backupsuite.catalog.state.CatalogState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -243,14 +244,33 @@ public final class Replica implements AutoCloseable {
     private void send(List<Send> sends) {
         for (Send s : sends) {
             CompletableFuture<AppendReply> call;
+            Duration within = appendTimeout(s);
             try {
-                call = transport.append(s.follower().id, s.request());
+                call = within.equals(config.standbyTimeout()) ? transport.append(s.follower().id, s.request())
+                        : transport.append(s.follower().id, s.request(), within);
             } catch (RuntimeException e) {
                 call = CompletableFuture.failedFuture(e);
             }
-            call.orTimeout(config.standbyTimeout().toMillis(), TimeUnit.MILLISECONDS)
+            call.orTimeout(within.toMillis(), TimeUnit.MILLISECONDS)
                     .whenComplete((reply, error) -> onAppendReply(s, reply, error));
         }
+    }
+
+    /** The standby timeout, or the write timeout for an append whose blobs the standby may have to stream first. */
+    private Duration appendTimeout(Send s) {
+        if (hook == StandbyHook.NONE) {
+            return config.standbyTimeout();
+        }
+        List<CatalogOp> puts = new ArrayList<>();
+        for (LogEntry entry : s.request().entries()) {
+            if (entry.type() == EntryType.OPERATION) {
+                CatalogOp op = CatalogOp.decode(entry.payload());
+                if (op.kind() == CatalogOp.PUT) {
+                    puts.add(op);
+                }
+            }
+        }
+        return !puts.isEmpty() && hook.mayStream(s.follower().id, puts) ? config.writeTimeout() : config.standbyTimeout();
     }
 
     private void onAppendReply(Send s, AppendReply reply, Throwable error) {

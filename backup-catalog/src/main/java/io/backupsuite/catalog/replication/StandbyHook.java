@@ -35,4 +35,14 @@ public interface StandbyHook {
     default boolean hasWork(List<CatalogOp> ops) {
         return true;
     }
+
+    /**
+     * The primary's question before it sends an append of these operations to {@code standbyId}: whether that standby
+     * may first have to stream blobs it does not hold, which takes longer than the standby timeout allows. The primary
+     * then waits for that append up to the write timeout, so that a standby busy fetching is not taken for a failed
+     * one (and marked unavailable, leaving no quorum). When in doubt, {@code false}.
+     */
+    default boolean mayStream(String standbyId, List<CatalogOp> ops) {
+        return false;
+    }
 }

@@ -239,6 +239,42 @@ class SocketTransportTests {
     }
 
     @Test
+    void aStandbyStreamingTheBlobsOfAnAppendIsGivenTheWriteTimeoutAndNotMarkedUnavailable() throws Exception {
+        // every standby takes 700 ms to hold a "large" blob: past the standby timeout (250 ms), within the write timeout (1.5 s)
+        java.util.concurrent.atomic.AtomicInteger fetches = new java.util.concurrent.atomic.AtomicInteger();
+        StandbyHook streaming = new StandbyHook() {
+            @Override
+            public void beforeReady(List<CatalogOp> ops) throws Exception {
+                if (ops.stream().anyMatch(op -> op.key().startsWith("large"))) {
+                    fetches.incrementAndGet();
+                    Thread.sleep(700);
+                }
+            }
+
+            @Override
+            public boolean mayStream(String standbyId, List<CatalogOp> ops) {
+                return ops.stream().anyMatch(op -> op.key().startsWith("large"));
+            }
+        };
+        for (String id : SocketGroup.MEMBERS) {
+            group.stop(id);
+            group.hooks.put(id, streaming);
+            group.start(id);
+        }
+        Replica primary = group.replica("w1");
+        primary.promote(1).get(10, TimeUnit.SECONDS);
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(primary.submit(put("large-" + i)).get(10, TimeUnit.SECONDS).record()).isPresent();
+        }
+
+        // timed out, an append would be sent again and each standby would start fetching again (15 fetches without the longer wait)
+        assertThat(fetches.get()).as("one fetch per member and write: the primary's before it sequences, each standby's").isLessThanOrEqualTo(9);
+        assertThat(primary.status().standbys()).allSatisfy(standby -> assertThat(standby.state()).isEqualTo("READY"));
+        assertThat(primary.submit(put("small")).get(10, TimeUnit.SECONDS).record()).isPresent();
+    }
+
+    @Test
     void aFrameOverTheSizeLimitEndsTheConnectionWithoutReadingIt() throws Exception {
         try (Socket raw = greeted("w2")) {
             var out = new DataOutputStream(raw.getOutputStream());

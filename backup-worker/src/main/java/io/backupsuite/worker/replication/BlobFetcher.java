@@ -39,7 +39,9 @@ final class BlobFetcher implements StandbyHook {
     private static final Logger log = LoggerFactory.getLogger(BlobFetcher.class);
     private static final int READ_AHEAD_BUFFERS = 4;
     private static final int READ_AHEAD_BUFFER_BYTES = 1 << 20;
-    /** Reader threads of streamed fetches (one per fetch while it runs). */
+    /** Blobs of one append streamed at once. */
+    private static final int LANES = 4;
+    /** Reader threads of streamed fetches (one per fetch while it runs), and the lanes of one append's fetches. */
     private static final Executor READERS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "blob-fetch-reader");
         t.setDaemon(true);
@@ -73,6 +75,12 @@ final class BlobFetcher implements StandbyHook {
         return ops.stream().anyMatch(op -> op.sha256() != null && !store.contains(op.sha256()));
     }
 
+    /** A blob too large for a batch, held by another member, is streamed: that takes longer than a standby timeout. */
+    @Override
+    public boolean mayStream(String standbyId, List<CatalogOp> ops) {
+        return ops.stream().anyMatch(op -> op.sha256() != null && op.size() > BlobBatch.MAX_BLOB_BYTES && !standbyId.equals(op.holder()));
+    }
+
     @Override
     public void beforeReady(List<CatalogOp> ops) throws Exception {
         Map<String, CatalogOp> missing = new LinkedHashMap<>();
@@ -84,8 +92,49 @@ final class BlobFetcher implements StandbyHook {
         if (!missing.isEmpty()) {
             fetchBatched(missing);
         }
-        for (CatalogOp op : missing.values()) {
-            fetch(op);
+        fetchInLanes(List.copyOf(missing.values()));
+    }
+
+    /**
+     * Streams the blobs no batch brought over up to {@link #LANES} connections at once, each lane one blob after
+     * the other: one stream at a time left a standby that had to fetch several medium blobs (a few MiB each) for one
+     * append past its standby timeout. The first failure is thrown once every lane has ended.
+     */
+    private void fetchInLanes(List<CatalogOp> ops) throws Exception {
+        int lanes = Math.min(LANES, ops.size());
+        if (lanes <= 1) {
+            for (CatalogOp op : ops) {
+                fetch(op);
+            }
+            return;
+        }
+        List<CompletableFuture<Void>> running = new ArrayList<>(lanes);
+        for (int lane = 0; lane < lanes; lane++) {
+            List<CatalogOp> share = new ArrayList<>();
+            for (int i = lane; i < ops.size(); i += lanes) {
+                share.add(ops.get(i));
+            }
+            running.add(CompletableFuture.runAsync(() -> {
+                for (CatalogOp op : share) {
+                    try {
+                        fetch(op);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.util.concurrent.CompletionException(e);
+                    } catch (IOException e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                }
+            }, READERS));
+        }
+        try {
+            CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
+            if (cause instanceof Exception failure) {
+                throw failure;
+            }
+            throw e;
         }
     }
 

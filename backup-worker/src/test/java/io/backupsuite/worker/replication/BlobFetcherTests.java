@@ -42,6 +42,12 @@ class BlobFetcherTests {
     private final ExecutorService committers = Executors.newFixedThreadPool(2);
     /** What the holder answers to a blob request: the bytes, or {@code null} for 404. */
     private final AtomicReference<byte[]> served = new AtomicReference<>();
+    /** Blobs the holder serves by name (before {@link #served}). */
+    private final Map<String, byte[]> byName = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ExecutorService serving = Executors.newCachedThreadPool();
+    private final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong slowness = new java.util.concurrent.atomic.AtomicLong();
     private HttpServer holder;
     private BlobStore store;
     private BlobFetcher fetcher;
@@ -50,14 +56,25 @@ class BlobFetcherTests {
     @BeforeEach
     void start() throws IOException {
         holder = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        holder.setExecutor(serving);
         holder.createContext("/internal/v1/blobs/", exchange -> {
-            byte[] body = served.get();
+            String path = exchange.getRequestURI().getPath();
+            byte[] body = byName.getOrDefault(path.substring(path.lastIndexOf('/') + 1), served.get());
             boolean authorised = ("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"));
             if (!authorised || body == null) {
                 exchange.sendResponseHeaders(authorised ? 404 : 403, -1);
             } else {
-                exchange.sendResponseHeaders(200, body.length);
-                exchange.getResponseBody().write(body);
+                int now = active.incrementAndGet();
+                mostAtOnce.accumulateAndGet(now, Math::max);
+                try {
+                    Thread.sleep(slowness.get()); // a holder busy enough that requests overlap when they are sent at once
+                    exchange.sendResponseHeaders(200, body.length);
+                    exchange.getResponseBody().write(body);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    active.decrementAndGet();
+                }
             }
             exchange.close();
         });
@@ -76,6 +93,7 @@ class BlobFetcherTests {
     @AfterEach
     void stop() {
         holder.stop(0);
+        serving.shutdownNow();
         sockets.close();
         committers.shutdownNow();
     }
@@ -104,6 +122,35 @@ class BlobFetcherTests {
         fetcher.beforeReady(List.of(put(content)));
         Path stored = store.path(TestSource.sha256(content)).orElseThrow();
         assertThat(Files.readAllBytes(stored)).isEqualTo(content);
+    }
+
+    @Test
+    void theStreamedBlobsOfOneAppendAreFetchedSeveralAtOnceAndOneMissingFailsItAlone() throws Exception {
+        slowness.set(200);
+        List<CatalogOp> ops = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            byte[] blob = content((int) BlobBatch.MAX_BLOB_BYTES + 1000 + i); // past the batch limit: streamed
+            byName.put(TestSource.sha256(blob), blob);
+            ops.add(CatalogOp.put("medium/" + i, TestSource.sha256(blob), blob.length, "w2", 0));
+        }
+        byte[] missing = content(3 << 20); // the holder has lost this one
+
+        assertThatThrownBy(() -> fetcher.beforeReady(concat(ops, put(missing)))).hasMessageContaining("not available");
+        assertThat(mostAtOnce.get()).as("requests to the holder at once").isBetween(2, 4);
+        for (CatalogOp op : ops) {
+            assertThat(store.contains(op.sha256())).as(op.key()).isTrue();
+        }
+        assertNothingStored(missing);
+        assertThat(fetcher.mayStream("w3", ops)).as("a standby that holds none of them streams").isTrue();
+        assertThat(fetcher.mayStream("w2", ops)).as("the holder itself streams nothing").isFalse();
+        assertThat(fetcher.mayStream("w3", List.of(put(content(1000)))))
+                .as("a small blob comes in a batch").isFalse();
+    }
+
+    private static List<CatalogOp> concat(List<CatalogOp> ops, CatalogOp last) {
+        List<CatalogOp> all = new java.util.ArrayList<>(ops);
+        all.add(last);
+        return all;
     }
 
     @Test

@@ -28,6 +28,9 @@ class ReplicationEndpointsIntegrationTests extends WorkerIntegrationTest {
     @Autowired
     Catalog catalog;
 
+    @Autowired
+    io.backupsuite.worker.store.BlobStore store;
+
     private final HttpClient http = HttpClient.newHttpClient();
 
     private HttpResponse<String> call(String method, String path, String auth, String contentType, byte[] body) throws Exception {
@@ -120,5 +123,18 @@ class ReplicationEndpointsIntegrationTests extends WorkerIntegrationTest {
         var missing = asNode("GET", "/internal/v1/blobs/" + "0".repeat(64), null, null);
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).contains("urn:backup-suite:problem:blob-not-held");
+
+        byte[] content = new byte[3 << 20];
+        new java.util.Random(3).nextBytes(content);
+        try (var staged = store.stage()) {
+            staged.write(content, 0, content.length);
+            staged.commit();
+        }
+        String sha = io.backupsuite.worker.TestSource.sha256(content);
+        var blob = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/internal/v1/blobs/" + sha))
+                .header("Authorization", "Bearer " + NODE_TOKEN).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(blob.statusCode()).isEqualTo(200);
+        assertThat(blob.headers().firstValueAsLong("Content-Length")).hasValue(content.length);
+        assertThat(blob.body()).isEqualTo(content);
     }
 }

@@ -11,9 +11,9 @@ final class BenchFiles {
 
     private BenchFiles() {}
 
-    /** Deletes a directory and everything under it; nothing when it does not exist. */
+    /** Deletes a directory and everything under it; nothing when it does not exist or {@code BENCH_KEEP} is set (to read the logs). */
     static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
+        if (!Files.exists(dir) || System.getenv("BENCH_KEEP") != null) {
             return;
         }
         try (Stream<Path> files = Files.walk(dir)) {
