@@ -23,6 +23,7 @@ import org.springframework.validation.annotation.Validated;
  * @param backoffJitter how the delay is randomised, so that failed tasks do not retry in lockstep
  * @param claimBatchSize the most tasks leased and published per dispatch round
  * @param maxInFlight the most attempts leased at once, across all dispatchers of the queue
+ * @param minInFlight the fewest attempts the in-flight limit allows, which is also where it starts on an idle queue
  * @param maxIdleWait longest wait of an idle dispatch loop before it looks for due work again
  * @param publishTimeout how long the dispatch loop waits for Kafka to acknowledge a batch
  * @param doneRetention how long a finished task stays readable through the API
@@ -45,6 +46,7 @@ public record DispatcherProperties(
         @DefaultValue("EQUAL") @NotNull Jitter backoffJitter,
         @DefaultValue("500") @Min(1) @Max(10_000) int claimBatchSize,
         @DefaultValue("5000") @Min(1) int maxInFlight,
+        @DefaultValue("32") @Min(1) int minInFlight,
         @DefaultValue("1s") @NotNull Duration maxIdleWait,
         @DefaultValue("10s") @NotNull Duration publishTimeout,
         @DefaultValue("7d") @NotNull Duration doneRetention,

@@ -18,8 +18,8 @@ class DispatchConfiguration {
     DispatchLoop dispatchLoop(
             TaskQueue queue, KafkaTemplate<String, byte[]> kafka, DispatcherProperties properties, MeterRegistry meters) {
         var settings = new DispatchLoop.Settings(
-                properties.claimBatchSize(), properties.maxInFlight(), properties.leaseDuration(), properties.maxIdleWait(),
-                properties.publishTimeout());
+                properties.claimBatchSize(), properties.maxInFlight(), properties.minInFlight(), properties.leaseDuration(),
+                properties.maxIdleWait(), properties.publishTimeout());
         return new DispatchLoop(queue, kafka, settings, meters);
     }
 

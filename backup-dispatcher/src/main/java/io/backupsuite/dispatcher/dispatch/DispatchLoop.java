@@ -49,7 +49,7 @@ final class DispatchLoop implements SmartLifecycle {
     private Thread thread;
 
     /** How the loop batches and waits. */
-    record Settings(int batchSize, int maxInFlight, Duration leaseDuration, Duration maxIdleWait, Duration publishTimeout) {}
+    record Settings(int batchSize, int maxInFlight, int minInFlight, Duration leaseDuration, Duration maxIdleWait, Duration publishTimeout) {}
 
     DispatchLoop(TaskQueue queue, KafkaTemplate<String, byte[]> kafka, Settings settings, MeterRegistry meters) {
         this.queue = queue;
@@ -63,7 +63,7 @@ final class DispatchLoop implements SmartLifecycle {
                 .description("Time from entering pending until an attempt is acknowledged by Kafka (every attempt)")
                 .publishPercentileHistogram()
                 .register(meters);
-        this.inFlight = new InFlightLimit(settings.batchSize(), settings.maxInFlight(), settings.leaseDuration().toMillis());
+        this.inFlight = new InFlightLimit(settings.minInFlight(), settings.maxInFlight(), settings.leaseDuration().toMillis());
         Gauge.builder("backup.dispatcher.in.flight.limit", inFlight, InFlightLimit::current)
                 .description("Attempts this dispatcher lets be leased at once: the workers' finish rate times a quarter of a lease")
                 .register(meters);

@@ -53,7 +53,7 @@ class DispatchLoopIntegrationTests {
 
     private DispatchLoop start(TaskQueue queue, int batch) {
         DispatchLoop loop = new DispatchLoop(
-                queue, kafka(), new DispatchLoop.Settings(batch, 10_000, Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(10)), new SimpleMeterRegistry());
+                queue, kafka(), new DispatchLoop.Settings(batch, 10_000, batch, Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(10)), new SimpleMeterRegistry());
         loop.start();
         loops.add(loop);
         return loop;

@@ -13,7 +13,7 @@ class InFlightLimitTests {
     void anIdleQueueStartsAtOneClaimBatch() {
         assertThat(limit.current()).isEqualTo(500);
         assertThat(limit.next(1_000, 0)).isEqualTo(500);
-        assertThat(limit.next(5_000, 0)).as("nothing finishes: one batch").isEqualTo(500);
+        assertThat(limit.next(5_000, 0)).as("nothing finishes: the floor").isEqualTo(500);
     }
 
     @Test

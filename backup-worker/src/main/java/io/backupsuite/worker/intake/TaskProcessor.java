@@ -46,9 +46,7 @@ final class TaskProcessor {
     private final WorkerNode node;
     private final MeterRegistry registry;
     private final Semaphore transfers;
-    /** Blob bytes (KiB) of this worker's writes waiting for their catalog commit at once. */
-    static final int COMMIT_BUDGET_KIB = 128 << 10;
-    private final Semaphore commitBudget = new Semaphore(COMMIT_BUDGET_KIB, true);
+    private final CommitBudget commitBudget = new CommitBudget(CommitBudget.DEFAULT_BYTES, 500);
 
     TaskProcessor(
             Downloader downloader,
@@ -127,24 +125,19 @@ final class TaskProcessor {
         }
     }
 
-    /**
-     * Records the write once this worker has fewer than {@link #COMMIT_BUDGET_KIB} KiB of blobs waiting for their
-     * catalog commit: every member of a commit set must hold a write's blob before it answers, so blob bytes waiting for
-     * commits are work the whole group must do within the write timeout. Small files take almost nothing from the budget;
-     * medium and large ones wait here instead of timing out on the primary and the standbys.
-     */
-    private void putWithinBudget(CatalogWrite write) throws CatalogException {
-        int kib = (int) Math.min(COMMIT_BUDGET_KIB, Math.max(1, write.size() >> 10));
-        try {
-            commitBudget.acquire(kib);
+    /** Records the write once the worker's {@link CommitBudget} has room for its blob; the attempt's lease is renewed meanwhile. */
+    private void putWithinBudget(TaskMessage task, long receivedNanos, CatalogWrite write) throws CatalogException {
+        ProgressListener[] alive = {null};
+        try (CommitBudget.Share share = commitBudget.take(write.size(), () -> {
+            if (alive[0] == null) {
+                alive[0] = progress.start(task, (System.nanoTime() - receivedNanos) / 1_000_000);
+            }
+            alive[0].onProgress(task.size(), null);
+        })) {
+            catalog.put(write);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw CatalogException.notCommitted("the worker is stopping", e);
-        }
-        try {
-            catalog.put(write);
-        } finally {
-            commitBudget.release(kib);
         }
     }
 
@@ -160,7 +153,7 @@ final class TaskProcessor {
             if (!store.contains(sha256)) { // another key with the same content may have stored it already
                 bytes = transfer(task, receivedNanos, new DownloadRequest(task.objectKey(), task.size(), sha256, task.sources()), write);
             }
-            putWithinBudget(write);
+            putWithinBudget(task, receivedNanos, write);
             return TaskResult.succeeded(task, node.nodeId(), bytes, System.currentTimeMillis());
         } catch (DownloadException e) {
             return failed(task, e.kind(), e.getMessage(), e.bytes());
