@@ -38,7 +38,8 @@ final class BlobFetcher implements StandbyHook {
 
     private static final Logger log = LoggerFactory.getLogger(BlobFetcher.class);
     private static final int READ_AHEAD_BUFFERS = 4;
-    private static final int READ_AHEAD_BUFFER_BYTES = 1 << 20;
+    /** Four of these per streamed blob, four streams per append: 1 MiB buffers kept a worker near 470 MB RSS with medium files. */
+    private static final int READ_AHEAD_BUFFER_BYTES = 256 << 10;
     /** Blobs of one append streamed at once. */
     private static final int LANES = 4;
     /** Reader threads of streamed fetches (one per fetch while it runs), and the lanes of one append's fetches. */
