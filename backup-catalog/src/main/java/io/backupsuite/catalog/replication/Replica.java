@@ -246,8 +246,7 @@ public final class Replica implements AutoCloseable {
             CompletableFuture<AppendReply> call;
             Duration within = appendTimeout(s);
             try {
-                call = within.equals(config.standbyTimeout()) ? transport.append(s.follower().id, s.request())
-                        : transport.append(s.follower().id, s.request(), within);
+                call = transport.append(s.follower().id, s.request(), within);
             } catch (RuntimeException e) {
                 call = CompletableFuture.failedFuture(e);
             }

@@ -17,8 +17,9 @@ public interface Transport {
     CompletableFuture<AppendReply> append(String to, AppendRequest request);
 
     /**
-     * An append that may wait longer for its answer than the transport's usual timeout: one whose blobs the standby
-     * streams first ({@link StandbyHook#mayStream}). Transports without a timeout of their own need not override it.
+     * An append whose answer may take up to {@code within}: longer than the transport's usual timeout for one whose
+     * blobs the standby streams first ({@link StandbyHook#mayStream}). Transports without a timeout of their own need
+     * not override it.
      */
     default CompletableFuture<AppendReply> append(String to, AppendRequest request, java.time.Duration within) {
         return append(to, request);

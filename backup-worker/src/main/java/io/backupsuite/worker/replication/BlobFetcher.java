@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -97,46 +99,41 @@ final class BlobFetcher implements StandbyHook {
     }
 
     /**
-     * Streams the blobs no batch brought over up to {@link #LANES} connections at once, each lane one blob after
-     * the other: one stream at a time left a standby that had to fetch several medium blobs (a few MiB each) for one
-     * append past its standby timeout. The first failure is thrown once every lane has ended.
+     * Streams the blobs no batch brought over up to {@link #LANES} connections at once, this thread being one of
+     * them, each taking the next blob left: one stream at a time left a standby that had to fetch several medium
+     * blobs (a few MiB each) for one append past its standby timeout. Every blob is tried; the first failure is
+     * thrown once all lanes have ended.
      */
     private void fetchInLanes(List<CatalogOp> ops) throws Exception {
-        int lanes = Math.min(LANES, ops.size());
-        if (lanes <= 1) {
-            for (CatalogOp op : ops) {
+        Queue<CatalogOp> left = new ConcurrentLinkedQueue<>(ops);
+        List<CompletableFuture<Exception>> helpers = new ArrayList<>();
+        for (int lane = 1; lane < Math.min(LANES, ops.size()); lane++) {
+            helpers.add(CompletableFuture.supplyAsync(() -> fetchEach(left), READERS));
+        }
+        Exception failure = fetchEach(left);
+        for (CompletableFuture<Exception> helper : helpers) {
+            Exception e = helper.join();
+            failure = failure != null ? failure : e;
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Fetches blobs from {@code left} until none is left; returns the first failure, or {@code null}. */
+    private Exception fetchEach(Queue<CatalogOp> left) {
+        Exception first = null;
+        for (CatalogOp op = left.poll(); op != null; op = left.poll()) {
+            try {
                 fetch(op);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return e;
+            } catch (IOException e) {
+                first = first != null ? first : e;
             }
-            return;
         }
-        List<CompletableFuture<Void>> running = new ArrayList<>(lanes);
-        for (int lane = 0; lane < lanes; lane++) {
-            List<CatalogOp> share = new ArrayList<>();
-            for (int i = lane; i < ops.size(); i += lanes) {
-                share.add(ops.get(i));
-            }
-            running.add(CompletableFuture.runAsync(() -> {
-                for (CatalogOp op : share) {
-                    try {
-                        fetch(op);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new java.util.concurrent.CompletionException(e);
-                    } catch (IOException e) {
-                        throw new java.util.concurrent.CompletionException(e);
-                    }
-                }
-            }, READERS));
-        }
-        try {
-            CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
-            if (cause instanceof Exception failure) {
-                throw failure;
-            }
-            throw e;
-        }
+        return first;
     }
 
     /** Asks every holder for its small blobs of {@code missing} at once; removes those now held. */

@@ -18,8 +18,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -47,7 +49,8 @@ class BlobFetcherTests {
     private final ExecutorService serving = Executors.newCachedThreadPool();
     private final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicLong slowness = new java.util.concurrent.atomic.AtomicLong();
+    /** When set, the holder answers the first requests only once as many as the latch counts are open at once. */
+    private final AtomicReference<CountDownLatch> together = new AtomicReference<>();
     private HttpServer holder;
     private BlobStore store;
     private BlobFetcher fetcher;
@@ -67,7 +70,11 @@ class BlobFetcherTests {
                 int now = active.incrementAndGet();
                 mostAtOnce.accumulateAndGet(now, Math::max);
                 try {
-                    Thread.sleep(slowness.get()); // a holder busy enough that requests overlap when they are sent at once
+                    CountDownLatch meet = together.get();
+                    if (meet != null) { // answers only once that many requests are open at once (or 5 s passed)
+                        meet.countDown();
+                        meet.await(5, TimeUnit.SECONDS);
+                    }
                     exchange.sendResponseHeaders(200, body.length);
                     exchange.getResponseBody().write(body);
                 } catch (InterruptedException e) {
@@ -126,7 +133,7 @@ class BlobFetcherTests {
 
     @Test
     void theStreamedBlobsOfOneAppendAreFetchedSeveralAtOnceAndOneMissingFailsItAlone() throws Exception {
-        slowness.set(200);
+        together.set(new CountDownLatch(2));
         List<CatalogOp> ops = new java.util.ArrayList<>();
         for (int i = 0; i < 6; i++) {
             byte[] blob = content((int) BlobBatch.MAX_BLOB_BYTES + 1000 + i); // past the batch limit: streamed

@@ -168,13 +168,8 @@ public final class EndToEndBenchmark {
         System.out.println(cpuLine);
         StringBuilder copies = new StringBuilder("second copies taken from the source (backup_worker_replication_source_copies_total):");
         for (var worker : stack.workers()) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(worker.url() + "/actuator/prometheus")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            var line = java.util.regex.Pattern.compile("^backup_worker_replication_source_copies_total\\{outcome=\"([^\"]+)\"[^}]*} (\\S+)$",
-                    java.util.regex.Pattern.MULTILINE).matcher(r.body());
-            while (line.find()) {
-                copies.append(' ').append(worker.name()).append(':').append(line.group(1)).append('=').append(Math.round(Double.parseDouble(line.group(2))));
-            }
+            counterByLabel(worker.url(), "backup_worker_replication_source_copies_total", "outcome")
+                    .forEach((outcome, n) -> copies.append(' ').append(worker.name()).append(':').append(outcome).append('=').append(Math.round(n)));
         }
         System.out.println(copies);
     }
@@ -226,15 +221,20 @@ public final class EndToEndBenchmark {
 
     /** The dispatcher's retry counters by cause (expired leases, failures) from its Prometheus page. */
     private java.util.Map<String, Double> retries() throws IOException, InterruptedException {
-        java.util.Map<String, Double> byCause = new java.util.TreeMap<>();
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(stack.dispatcher().url() + "/actuator/prometheus")).build(),
+        return counterByLabel(stack.dispatcher().url(), "backup_dispatcher_retries_total", "cause");
+    }
+
+    /** A counter of a part's Prometheus page, summed by the value of its first label {@code label}. */
+    private java.util.Map<String, Double> counterByLabel(String baseUrl, String counter, String label) throws IOException, InterruptedException {
+        java.util.Map<String, Double> byLabel = new java.util.TreeMap<>();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        var line = java.util.regex.Pattern.compile("^backup_dispatcher_retries_total\\{cause=\"([^\"]+)\"[^}]*} (\\S+)$", java.util.regex.Pattern.MULTILINE)
+        var line = java.util.regex.Pattern.compile("^" + counter + "\\{" + label + "=\"([^\"]+)\"[^}]*} (\\S+)$", java.util.regex.Pattern.MULTILINE)
                 .matcher(r.body());
         while (line.find()) {
-            byCause.merge(line.group(1), Double.parseDouble(line.group(2)), Double::sum);
+            byLabel.merge(line.group(1), Double.parseDouble(line.group(2)), Double::sum);
         }
-        return byCause;
+        return byLabel;
     }
 
     private String bearer() {
