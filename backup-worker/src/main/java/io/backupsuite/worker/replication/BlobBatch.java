@@ -3,6 +3,7 @@ package io.backupsuite.worker.replication;
 import io.backupsuite.catalog.net.ServiceHandler;
 import io.backupsuite.catalog.state.CatalogOp;
 import io.backupsuite.worker.replication.BlobCommits.Received;
+import io.backupsuite.worker.store.BlobContent;
 import io.backupsuite.worker.store.BlobStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -76,18 +77,14 @@ final class BlobBatch {
         DataOutputStream out = new DataOutputStream(bytes);
         long total = 0;
         for (String name : names) {
-            Optional<Path> file = store.path(name);
-            long size = file.isPresent() ? Files.size(file.get()) : NOT_HELD;
+            Optional<BlobContent> content = store.content(name);
+            long size = content.isPresent() ? content.get().size() : NOT_HELD;
             if (size > MAX_BLOB_BYTES || total + Math.max(0, size) > MAX_BYTES) {
                 size = NOT_HELD;
             }
             out.writeLong(size);
             if (size >= 0) {
-                byte[] content = Files.readAllBytes(file.get()); // immutable once stored: the size read above still holds
-                if (content.length != size) {
-                    throw new IOException("blob " + name + " changed size while it was read");
-                }
-                out.write(content);
+                out.write(content.get().readAll());
                 total += size;
             }
         }

@@ -62,20 +62,33 @@ final class BlobCommits {
                 this.held.increment();
                 continue;
             }
-            StagedBlob staged = stageVerified(r);
-            if (staged == null) {
-                continue;
-            }
-            FutureTask<String> commit = new FutureTask<>(() -> {
-                staged.commit();
-                stored.increment();
-                return sha256;
-            });
-            try {
+            FutureTask<String> commit;
+            if (r.content().length <= BlobStore.PACKED_MAX_BYTES) {
+                if (!matches(r)) {
+                    continue;
+                }
+                commit = new FutureTask<>(() -> {
+                    store.putSmall(sha256, r.content()); // joins the pack's next group commit with the others
+                    stored.increment();
+                    return sha256;
+                });
                 committers.execute(commit);
-            } catch (RuntimeException e) {
-                staged.close(); // shutting down
-                throw e;
+            } else {
+                StagedBlob staged = stageVerified(r);
+                if (staged == null) {
+                    continue;
+                }
+                commit = new FutureTask<>(() -> {
+                    staged.commit();
+                    stored.increment();
+                    return sha256;
+                });
+                try {
+                    committers.execute(commit);
+                } catch (RuntimeException e) {
+                    staged.close(); // shutting down
+                    throw e;
+                }
             }
             commits.add(commit);
             held.add(sha256); // a second entry with the same content in this batch waits for this commit
@@ -89,6 +102,16 @@ final class BlobCommits {
         }
         held.removeIf(sha256 -> !store.contains(sha256));
         return held;
+    }
+
+    /** Whether a small blob's bytes match its entry's size and SHA-256 (counted and logged when not). */
+    private boolean matches(Received r) {
+        if (r.content().length == r.op().size() && BlobStore.sha256Of(r.content()).equals(r.op().sha256())) {
+            return true;
+        }
+        log.warn("A received blob for {} does not match its entry's size and SHA-256: dropped", r.op().key());
+        rejected.increment();
+        return false;
     }
 
     /** The blob staged and checked, or {@code null} (and nothing kept) when it does not match its entry or cannot be written. */

@@ -1,8 +1,11 @@
 package io.backupsuite.worker.replication;
 
 import io.backupsuite.common.web.ApiException;
+import io.backupsuite.worker.store.BlobContent;
 import io.backupsuite.worker.store.BlobStore;
-import org.springframework.core.io.FileSystemResource;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.io.Resource;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -17,6 +20,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class BlobController {
 
+    private static final Logger log = LoggerFactory.getLogger(BlobController.class);
+
     private final BlobStore store;
 
     BlobController(BlobStore store) {
@@ -28,7 +33,13 @@ class BlobController {
         if (!BlobStore.isName(sha256)) {
             throw ApiException.badRequest("invalid-sha256", "The blob name must be 64 lowercase hex characters.");
         }
-        var path = store.path(sha256).orElseThrow(() -> ApiException.notFound("blob-not-held", "This node does not hold that blob."));
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM).body(new FileSystemResource(path));
+        BlobContent content;
+        try {
+            content = store.content(sha256).orElseThrow(() -> ApiException.notFound("blob-not-held", "This node does not hold that blob."));
+        } catch (IOException e) {
+            log.error("Cannot read blob {}", sha256, e);
+            throw ApiException.unavailable("blob-unreadable", "This node's copy of the blob cannot be read.");
+        }
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM).body(content.resource());
     }
 }

@@ -7,6 +7,7 @@ import io.backupsuite.catalog.state.CatalogOp;
 import io.backupsuite.worker.catalog.CatalogException;
 import io.backupsuite.worker.replication.SubmitBatchCodec.Forwarded;
 import io.backupsuite.worker.replication.SubmitBatchCodec.Outcome;
+import io.backupsuite.worker.store.BlobContent;
 import io.backupsuite.worker.store.BlobStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -69,10 +70,10 @@ final class SubmitBatcher {
         if (op.kind() != CatalogOp.PUT || op.size() > SubmitBatchCodec.MAX_INLINE_BLOB) {
             return null;
         }
-        Optional<Path> file = store.path(op.sha256());
         try {
-            byte[] content = file.isPresent() ? Files.readAllBytes(file.get()) : null;
-            return content != null && content.length == op.size() ? content : null;
+            Optional<BlobContent> content = store.content(op.sha256());
+            byte[] bytes = content.isPresent() && content.get().size() == op.size() ? content.get().readAll() : null;
+            return bytes;
         } catch (IOException e) {
             return null;
         }

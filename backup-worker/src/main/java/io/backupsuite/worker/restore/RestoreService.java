@@ -3,6 +3,7 @@ package io.backupsuite.worker.restore;
 import io.backupsuite.common.web.ApiException;
 import io.backupsuite.worker.catalog.Catalog;
 import io.backupsuite.worker.catalog.CatalogEntry;
+import io.backupsuite.worker.store.BlobContent;
 import io.backupsuite.worker.store.BlobStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -64,7 +65,7 @@ final class RestoreService {
             throw ApiException.notFound("version-not-found",
                     "This node holds version " + entry.version() + " of the key, with another content than asked for.");
         }
-        if (store.path(entry.sha256()).isEmpty()) {
+        if (!store.contains(entry.sha256())) {
             throw ApiException.unavailable("blob-not-held", "This node does not hold the content of the object; ask another node of the group.");
         }
         RestoreTarget target = request.targetUrl() != null
@@ -99,7 +100,7 @@ final class RestoreService {
         Timer.Sample sample = Timer.start();
         String outcome = "succeeded";
         try {
-            Path blob = store.path(entry.sha256()).orElseThrow(() -> new IOException("the blob is no longer held here"));
+            BlobContent blob = store.content(entry.sha256()).orElseThrow(() -> new IOException("the blob is no longer held here"));
             if (job.target() instanceof RestoreTarget.File file) {
                 try (InputStream in = verified(blob, job)) {
                     files.write(file, in);
@@ -125,9 +126,9 @@ final class RestoreService {
         }
     }
 
-    private static InputStream verified(Path blob, RestoreJob job) {
+    private static InputStream verified(BlobContent blob, RestoreJob job) {
         try {
-            return new VerifyingStream(Files.newInputStream(blob), job.entry().sha256(), job.entry().size(), job::progress);
+            return new VerifyingStream(blob.open(), job.entry().sha256(), job.entry().size(), job::progress);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

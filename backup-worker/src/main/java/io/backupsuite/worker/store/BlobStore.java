@@ -5,11 +5,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -29,8 +33,14 @@ import java.util.stream.Stream;
  * the kernel's journal already, and measured on ext4 this beat a user-space group commit
  * ({@link DirectoryFsync#BATCHED}, one leader fsyncing each distinct directory of a batch once) by
  * 3-12x with the {@code ab/cd/} layout, and matched it with a flat one (see {@code ops/bench/blob-commit}).
+ * That holds for blobs larger than {@link #PACKED_MAX_BYTES}. Smaller ones are not files of their
+ * own: they are appended to pack files with group-committed fsyncs ({@link PackStore}). Small blob
+ * files written by an earlier version are still found and served.
  */
-public final class BlobStore {
+public final class BlobStore implements AutoCloseable {
+
+    /** Blobs up to this size go into packs. */
+    public static final int PACKED_MAX_BYTES = 64 * 1024;
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
@@ -39,6 +49,7 @@ public final class BlobStore {
     private final Timer fsyncTimer;
     private final DirectorySync directories;
     private final FileSync fileSync;
+    private final PackStore packs;
 
     /** How a blob file is made durable before its rename; the disk-full test puts a failing one here. */
     @FunctionalInterface
@@ -78,6 +89,7 @@ public final class BlobStore {
             Files.createDirectories(blobs);
             Files.createDirectories(tmp);
             deleteLeftovers();
+            this.packs = new PackStore(dataDir.resolve("packs"), fileSync, registry);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the blob store in " + dataDir, e);
         }
@@ -87,7 +99,7 @@ public final class BlobStore {
     public StagedBlob stage() throws StorageException {
         Path file = tmp.resolve(UUID.randomUUID() + ".part");
         try {
-            return new StagedBlob(this, file, FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+            return new StagedBlob(this, file, FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE));
         } catch (IOException e) {
             throw StorageException.io("cannot create a temp file", e);
         }
@@ -100,7 +112,7 @@ public final class BlobStore {
      */
     public StagedBlob adopt(Path file, long size, String sha256, Runnable onClose) throws StorageException {
         try {
-            return StagedBlob.finished(this, file, FileChannel.open(file, StandardOpenOption.WRITE), size, sha256, onClose);
+            return StagedBlob.finished(this, file, FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE), size, sha256, onClose);
         } catch (IOException e) {
             onClose.run();
             throw StorageException.io("cannot open the staged file", e);
@@ -109,15 +121,45 @@ public final class BlobStore {
 
     /** Whether a blob with this content is stored. */
     public boolean contains(String sha256) {
-        return path(sha256).isPresent();
+        return isName(sha256) && (packs.contains(sha256) || path(sha256).isPresent());
     }
 
-    /** The file of a stored blob, if this node holds it. */
+    /** The stored bytes of a blob, if this node holds it (a damaged pack record is an error, not a miss). */
+    public Optional<BlobContent> content(String sha256) throws IOException {
+        if (!isName(sha256)) {
+            return Optional.empty();
+        }
+        Optional<byte[]> packed = packs.read(sha256);
+        if (packed.isPresent()) {
+            return Optional.of(new BlobContent.InPack(packed.get()));
+        }
+        Optional<Path> file = path(sha256);
+        return file.isPresent() ? Optional.of(new BlobContent.InFile(file.get(), Files.size(file.get()))) : Optional.empty();
+    }
+
+    /**
+     * Stores a small blob from memory (a copy received from another member): its bytes are checked
+     * against {@code sha256} here, so a caller cannot store content under the wrong name.
+     */
+    public StoredBlob putSmall(String sha256, byte[] content) throws StorageException {
+        if (!isName(sha256) || content.length > PACKED_MAX_BYTES) {
+            throw StorageException.state("not a small blob named by its SHA-256: " + sha256);
+        }
+        if (!sha256Of(content).equals(sha256)) {
+            throw StorageException.state("content does not match SHA-256 " + sha256);
+        }
+        if (path(sha256).isPresent()) {
+            return new StoredBlob(sha256, content.length, true);
+        }
+        return packs.put(sha256, content);
+    }
+
     /** Whether {@code name} is a blob's name: 64 lowercase hex characters (only such names ever become paths). */
     public static boolean isName(String name) {
         return name != null && SHA256.matcher(name).matches();
     }
 
+    /** The file of a stored blob, if this node holds it as a file of its own (small blobs are in packs: see {@link #content}). */
     public Optional<Path> path(String sha256) {
         if (!isName(sha256)) {
             return Optional.empty();
@@ -141,11 +183,16 @@ public final class BlobStore {
             if (Files.isRegularFile(target)) {
                 return new StoredBlob(sha256, size, true);
             }
+            if (size <= PACKED_MAX_BYTES) {
+                return packs.put(sha256, readSmall(channel, size)); // the temp file goes when the staged blob closes
+            }
             Timer.Sample sample = Timer.start();
             fileSync.force(channel); // with delayed allocation a full disk often shows here, not in write()
             Path dir = target.getParent();
             boolean newDirs = !Files.isDirectory(dir);
-            Files.createDirectories(dir);
+            if (newDirs) {
+                Files.createDirectories(dir);
+            }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             Set<Path> touched = new LinkedHashSet<>();
             touched.add(dir);
@@ -159,6 +206,30 @@ public final class BlobStore {
         } catch (IOException e) {
             throw StorageException.io("cannot store blob " + sha256, e);
         }
+    }
+
+    private static byte[] readSmall(FileChannel channel, long size) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate((int) size);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, buffer.position()) < 0) {
+                throw new IOException("the temp file is shorter than the bytes written to it");
+            }
+        }
+        return buffer.array();
+    }
+
+    /** The SHA-256 of bytes in memory, as a blob name. */
+    public static String sha256Of(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        packs.close();
     }
 
     private Path blobPath(String sha256) {

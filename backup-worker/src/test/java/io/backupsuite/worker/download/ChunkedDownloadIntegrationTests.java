@@ -92,7 +92,7 @@ class ChunkedDownloadIntegrationTests {
         assertThatThrownBy(() -> downloader.download(request(corrupt), ProgressListener.NONE))
                 .isInstanceOfSatisfying(DownloadException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CHECKSUM_MISMATCH));
 
-        assertThat(store.path(TestSource.sha256(content))).isEmpty();
+        assertThat(store.contains(TestSource.sha256(content))).isFalse();
         assertThat(stagingDirs()).as("wrong content is not kept for the next attempt").isEmpty();
     }
 
@@ -220,7 +220,7 @@ class ChunkedDownloadIntegrationTests {
     }
 
     private byte[] stored() throws IOException {
-        return Files.readAllBytes(store.path(TestSource.sha256(content)).orElseThrow());
+        return store.content(TestSource.sha256(content)).orElseThrow().readAll();
     }
 
     private List<Path> stagingDirs() throws IOException {

@@ -80,7 +80,7 @@ class HttpDownloaderIntegrationTests {
             assertThat(staged.commit().alreadyPresent()).isFalse();
         }
         assertThat(lastProgress[0]).isEqualTo(content.length);
-        assertThat(Files.readAllBytes(store.path(TestSource.sha256(content)).orElseThrow())).isEqualTo(content);
+        assertThat(store.content(TestSource.sha256(content)).orElseThrow().readAll()).isEqualTo(content);
         assertThat(tempFiles()).isEmpty();
     }
 
@@ -178,7 +178,7 @@ class HttpDownloaderIntegrationTests {
         try (StagedBlob staged = downloader.download(request, ProgressListener.NONE)) {
             staged.commit();
         }
-        assertThat(Files.readAllBytes(store.path(TestSource.sha256(big)).orElseThrow())).isEqualTo(big);
+        assertThat(store.content(TestSource.sha256(big)).orElseThrow().readAll()).isEqualTo(big);
     }
 
     @Test

@@ -256,7 +256,7 @@ class ResumingDownloadIntegrationTests {
     }
 
     private byte[] stored(byte[] expected) throws IOException {
-        return Files.readAllBytes(store.path(TestSource.sha256(expected)).orElseThrow());
+        return store.content(TestSource.sha256(expected)).orElseThrow().readAll();
     }
 
     private List<Path> stagingDirs() throws IOException {

@@ -1,5 +1,6 @@
 package io.backupsuite.worker.intake;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -38,6 +39,13 @@ class TaskPipelineIntegrationTests extends WorkerIntegrationTest {
     @Autowired
     ConsumerFactory<?, ?> consumers;
 
+    @Autowired
+    MeterRegistry meters;
+
+    private double packedBlobs() {
+        return meters.get("backup.worker.store.packed.blobs").gauge().value();
+    }
+
     private static byte[] random(int size, long seed) {
         byte[] bytes = new byte[size];
         new Random(seed).nextBytes(bytes);
@@ -58,7 +66,7 @@ class TaskPipelineIntegrationTests extends WorkerIntegrationTest {
             assertThat(result.attemptToken()).isEqualTo(task.attemptToken());
             assertThat(result.workerId()).isEqualTo(NODE_ID);
             assertThat(result.bytes()).isEqualTo(contents.get(i).length);
-            byte[] stored = Files.readAllBytes(store.path(task.sha256()).orElseThrow());
+            byte[] stored = store.content(task.sha256()).orElseThrow().readAll();
             assertThat(TestSource.sha256(stored)).isEqualTo(task.sha256());
             assertThat(catalog.get(task.objectKey())).hasValueSatisfying(e -> {
                 assertThat(e.sha256()).isEqualTo(task.sha256());
@@ -159,6 +167,7 @@ class TaskPipelineIntegrationTests extends WorkerIntegrationTest {
         byte[] second = "version two".getBytes(StandardCharsets.UTF_8);
         String url = SOURCE.serve("dup-1", first, Behaviour.OK);
         int before = SOURCE.requests();
+        double packedBefore = packedBlobs();
 
         assertThat(run(task("dup/a", first, url)).outcome()).isEqualTo(Outcome.SUCCEEDED);
         TaskResult again = run(task("dup/a", first, url)); // a redelivered or repeated task
@@ -167,7 +176,8 @@ class TaskPipelineIntegrationTests extends WorkerIntegrationTest {
         assertThat(again.bytes()).isZero();
         assertThat(otherKey.outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(SOURCE.requests() - before).as("only the first attempt downloads").isEqualTo(1);
-        assertThat(files("blobs")).filteredOn(p -> p.getFileName().toString().equals(TestSource.sha256(first))).hasSize(1);
+        assertThat(packedBlobs() - packedBefore).as("one packed copy of the content").isEqualTo(1);
+        assertThat(store.content(TestSource.sha256(first)).orElseThrow().readAll()).isEqualTo(first);
         assertThat(catalog.get("dup/a").orElseThrow().version()).isEqualTo(1);
 
         assertThat(run(task("dup/a", second, SOURCE.serve("dup-2", second, Behaviour.OK))).outcome()).isEqualTo(Outcome.SUCCEEDED);

@@ -142,7 +142,7 @@ class SourceCopiesTests {
         fetcher().beforeReady(List.of(op())); // the holder (w2) has nothing: only waiting for the copy can succeed
 
         assertThat(answer).isEqualTo(Answer.STARTED);
-        assertThat(Files.readAllBytes(store.path(TestSource.sha256(content)).orElseThrow())).isEqualTo(content);
+        assertThat(store.content(TestSource.sha256(content)).orElseThrow().readAll()).isEqualTo(content);
         assertThat(outcome("stored")).isEqualTo(1);
         assertThat(copies.running()).isZero();
         assertThat(origin.offer(offer(url), "w1").get(10, TimeUnit.SECONDS)).isEqualTo(Answer.HELD);

@@ -19,7 +19,7 @@ class BlobStoreTests {
     @TempDir
     Path dataDir;
 
-    private final byte[] content = "hello, backup".getBytes(StandardCharsets.UTF_8);
+    private final byte[] content = ("hello, backup " + "x".repeat(BlobStore.PACKED_MAX_BYTES)).getBytes(StandardCharsets.UTF_8); // a file of its own
     private final String sha = TestSource.sha256(content);
 
     private StoredBlob store(BlobStore store, byte[] bytes) throws StorageException {

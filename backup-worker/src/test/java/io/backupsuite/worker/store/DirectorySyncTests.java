@@ -70,7 +70,7 @@ class DirectorySyncTests {
             for (int i = 0; i < 64; i++) {
                 int seed = i;
                 commits.add(pool.submit(() -> {
-                    byte[] content = new byte[4096];
+                    byte[] content = new byte[BlobStore.PACKED_MAX_BYTES + 4096]; // a file of its own, not packed
                     new Random(seed).nextBytes(content);
                     try (StagedBlob blob = store.stage()) {
                         blob.write(content, 0, content.length);
@@ -80,7 +80,7 @@ class DirectorySyncTests {
             }
             for (Future<StoredBlob> commit : commits) {
                 StoredBlob stored = commit.get();
-                assertThat(store.path(stored.sha256())).hasValueSatisfying(p -> assertThat(p).hasSize(4096));
+                assertThat(store.path(stored.sha256())).hasValueSatisfying(p -> assertThat(p).hasSize(BlobStore.PACKED_MAX_BYTES + 4096));
             }
         } finally {
             pool.shutdown();

@@ -91,6 +91,9 @@ public final class EndToEndBenchmark {
         }
         List<String> taskIds = Collections.synchronizedList(new ArrayList<>());
         java.util.Map<String, Double> retriesBefore = retries();
+        if (report) {
+            System.out.printf("measuring %d files ...%n", count); // a profiler can attach from here
+        }
         cpu.start();
         long start = System.nanoTime();
         ExecutorService posters = Executors.newFixedThreadPool(4);
