@@ -7,7 +7,6 @@ import io.backupsuite.worker.store.BlobStore;
 import io.backupsuite.worker.store.StagedBlob;
 import io.backupsuite.worker.store.StorageException;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -154,7 +153,7 @@ final class HttpDownloader implements Downloader {
         if (request.size() > 0 && staged.verified() == request.size()) {
             // every chunk was staged before (the process stopped before the commit): nothing to fetch
             if (hashing.finish().equals(request.sha256())) {
-                return adopt(staged.complete(), request, staged);
+                return adopt(request, staged);
             }
             failover.note("the staged content had the wrong SHA-256, discarded");
             staged.reset(null);
@@ -179,8 +178,7 @@ final class HttpDownloader implements Downloader {
                     } else if (log.isDebugEnabled()) {
                         log.debug("Fetched {} ({} bytes): {}", request.objectKey(), request.size(), failover.history());
                     }
-                    Path file = staged.complete();
-                    return adopt(file, request, staged);
+                    return adopt(request, staged);
                 }
                 health.failed(source);
                 failover.failed(DownloadException.checksumMismatch(source, request.sha256(), actual, request.size() - from), true);
@@ -216,7 +214,7 @@ final class HttpDownloader implements Downloader {
                 long nanos = System.nanoTime() - started;
                 failover.ranges().forEach(r -> health.succeeded(r.source(), r.to() - r.from(), nanos));
                 logFetched(request, failover, failover.failures() > 0 || restarts > 0);
-                return adopt(staged.complete(), request, staged);
+                return adopt(request, staged);
             } else if (outcome instanceof RangedTransfer.Whole whole) {
                 return streamWhole(whole, request, staged, failover, hashing, progress);
             } else if (outcome instanceof RangedTransfer.Changed changed) {
@@ -247,7 +245,7 @@ final class HttpDownloader implements Downloader {
             String actual = hashing.finish();
             if (actual.equals(request.sha256())) {
                 logFetched(request, failover, true);
-                return adopt(staged.complete(), request, staged);
+                return adopt(request, staged);
             }
             health.failed(source);
             failover.failed(source, DownloadException.checksumMismatch(source, request.sha256(), actual, request.size()), true);
@@ -295,9 +293,12 @@ final class HttpDownloader implements Downloader {
         }
     }
 
-    private StagedBlob adopt(Path file, DownloadRequest request, StagedObject staged) throws DownloadException {
+    private StagedBlob adopt(DownloadRequest request, StagedObject staged) throws DownloadException {
         try {
-            return store.adopt(file, request.size(), request.sha256(), staged::discard);
+            if (staged.inMemory()) {
+                return store.adopt(staged.content(), request.sha256(), staged::discard);
+            }
+            return store.adopt(staged.complete(), request.size(), request.sha256(), staged::discard);
         } catch (StorageException e) {
             throw DownloadException.of(ErrorKind.STORAGE, "cannot hand over the staged object: " + e.getMessage(), 0);
         }

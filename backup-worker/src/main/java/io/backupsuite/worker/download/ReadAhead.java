@@ -60,7 +60,8 @@ public final class ReadAhead implements AutoCloseable {
 
     /**
      * Starts reading {@code body} on a thread of {@code executor}, which must run it at once (a
-     * cached pool, not a queue). {@code abort} must make a blocked {@code body.read} fail.
+     * cached pool, not a queue), or on the calling thread ({@code Runnable::run}) when the body fits
+     * in one buffer (then the whole body is read before this returns). {@code abort} must make a blocked {@code body.read} fail.
      */
     public static ReadAhead start(
             InputStream body, long limit, int buffers, int bufferSize, OnRead onRead, Runnable abort, Executor executor) {

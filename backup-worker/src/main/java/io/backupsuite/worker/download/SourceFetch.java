@@ -123,8 +123,9 @@ final class SourceFetch {
         // a small object gets small buffers: allocating (and zeroing) megabytes per 4 KiB file
         // dominated the worker's CPU and filled its heap with garbage
         int buffer = (int) Math.min(bufferSize, Math.max(8192, expected + 1));
-        ReadAhead readAhead = ReadAhead.start(
-                body.stream(), expected, BUFFERS, buffer, hashing::update, body::abort, readers);
+        // a body that fits one buffer is read on this thread: a hand-over to a reader costs more than it saves
+        ReadAhead readAhead = ReadAhead.start(body.stream(), expected, BUFFERS, buffer, hashing::update, body::abort,
+                expected < buffer ? Runnable::run : readers);
         try {
             progress.onProgress(offset, source);
             ReadAhead.Chunk chunk;

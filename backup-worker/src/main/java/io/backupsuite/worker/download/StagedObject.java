@@ -39,6 +39,7 @@ final class StagedObject {
     private final String sha256;
     private final long chunkSize;
     private final Runnable release;
+    private final byte[] memory; // the content of a small object staged in memory (no files), else null
     private final int chunkCount;
     private final int[] crcs;
     private final BitSet sealed = new BitSet();
@@ -55,8 +56,9 @@ final class StagedObject {
 
     private StagedObject(Path dir, long size, String sha256, long chunkSize, Runnable release) {
         this.dir = dir;
-        this.data = dir.resolve("data");
-        this.chunks = dir.resolve("chunks");
+        this.memory = dir == null ? new byte[(int) size] : null;
+        this.data = dir == null ? null : dir.resolve("data");
+        this.chunks = dir == null ? null : dir.resolve("chunks");
         this.size = size;
         this.sha256 = sha256;
         this.chunkSize = chunkSize;
@@ -72,6 +74,32 @@ final class StagedObject {
         StagedObject staged = new StagedObject(dir, size, sha256, chunkSize, release);
         staged.load();
         return staged;
+    }
+
+    /**
+     * Stages a small object of one chunk in memory: it has nothing to resume (a retry fetches it
+     * again whole) and goes into a pack when committed, so files here would only cost syscalls.
+     */
+    static StagedObject inMemory(long size, String sha256, long chunkSize, Runnable release) {
+        if (size > chunkSize || size > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("only an object of one chunk is staged in memory");
+        }
+        StagedObject staged = new StagedObject(null, size, sha256, chunkSize, release);
+        staged.prefixDigest = Hashing.sha256();
+        return staged;
+    }
+
+    /** Whether the object is staged in memory ({@link #content()}) rather than in a file ({@link #complete()}). */
+    boolean inMemory() {
+        return memory != null;
+    }
+
+    /** The complete content of an object staged in memory. */
+    byte[] content() {
+        if (memory == null || verified() != size || pending != 0) {
+            throw new IllegalStateException("staging is not complete in memory");
+        }
+        return memory;
     }
 
     /** Bytes in the unbroken prefix of verified chunks: where a sequential transfer continues. */
@@ -163,8 +191,10 @@ final class StagedObject {
     private synchronized void resetFiles(String newValidator) throws IOException {
         sealed.clear();
         java.util.Arrays.fill(partialBytes, 0);
-        chunkLog.clear();
-        dataChannel.truncate(0);
+        if (memory == null) {
+            chunkLog.clear();
+            dataChannel.truncate(0);
+        }
         pending = 0;
         crc.reset();
         validator = newValidator;
@@ -182,7 +212,7 @@ final class StagedObject {
      * that is the difference between two fsyncs per object and six.
      */
     private boolean resumable() {
-        return size > chunkSize;
+        return memory == null && size > chunkSize;
     }
 
     /** Appends bytes after the verified prefix, sealing each chunk as it completes. */
@@ -195,10 +225,14 @@ final class StagedObject {
                 if (n <= 0) {
                     throw new IllegalStateException("more bytes than the object's size");
                 }
-                ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, n);
                 long position = start + pending;
-                while (buffer.hasRemaining()) {
-                    position += dataChannel.write(buffer, position);
+                if (memory != null) {
+                    System.arraycopy(bytes, offset, memory, (int) position, n);
+                } else {
+                    ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, n);
+                    while (buffer.hasRemaining()) {
+                        position += dataChannel.write(buffer, position);
+                    }
                 }
                 crc.update(bytes, offset, n);
                 pending += n;
@@ -219,7 +253,9 @@ final class StagedObject {
      */
     void rewind() throws DownloadException {
         try {
-            dataChannel.truncate(Math.max(verified(), dataEnd()));
+            if (memory == null) {
+                dataChannel.truncate(Math.max(verified(), dataEnd()));
+            }
             pending = 0;
             crc.reset();
         } catch (IOException e) {
@@ -286,7 +322,9 @@ final class StagedObject {
     void discard() {
         closeChannels();
         try {
-            StagingArea.deleteTree(dir);
+            if (dir != null) {
+                StagingArea.deleteTree(dir);
+            }
         } catch (IOException ignored) {
             // swept later by age
         }
@@ -295,7 +333,7 @@ final class StagedObject {
 
     /** Keeps the verified chunks for the next attempt (or deletes the staging if there are none) and unlocks it. */
     void keep() {
-        if (verified() == 0) {
+        if (verified() == 0 || memory != null) {
             discard();
             return;
         }

@@ -1,5 +1,6 @@
 package io.backupsuite.worker.download;
 
+import io.backupsuite.worker.store.BlobStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,8 @@ import java.util.stream.Stream;
  * The resumable staging area ({@code staging/} under the data directory, on the blob store's
  * filesystem so the commit stays one rename): one directory per object, named by the SHA-256 of its
  * key (a key never becomes a path), holding the partial content and its manifest. It survives a
- * restart; directories untouched for {@code maxAge} are swept (their tasks were abandoned).
+ * restart; directories untouched for {@code maxAge} are swept (their tasks were abandoned). An
+ * object small enough to go into a pack is staged in memory instead: it has no chunk to resume.
  */
 final class StagingArea {
 
@@ -57,6 +59,9 @@ final class StagingArea {
             throw DownloadException.of(ErrorKind.ALREADY_RUNNING, "a transfer of " + request.objectKey() + " is already running on this worker", 0);
         }
         try {
+            if (request.size() <= Math.min(chunkSize, BlobStore.PACKED_MAX_BYTES)) {
+                return StagedObject.inMemory(request.size(), request.sha256(), chunkSize, () -> active.remove(name));
+            }
             return StagedObject.open(root.resolve(name), request.size(), request.sha256(), chunkSize, () -> active.remove(name));
         } catch (IOException | RuntimeException e) {
             active.remove(name);

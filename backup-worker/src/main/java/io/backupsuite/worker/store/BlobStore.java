@@ -119,6 +119,29 @@ public final class BlobStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes over a small object's content in memory, verified by its writer (a download staged in
+     * memory); committing it puts it into a pack. {@code onClose} runs once it is committed or discarded.
+     */
+    public StagedBlob adopt(byte[] content, String sha256, Runnable onClose) throws StorageException {
+        if (content.length > PACKED_MAX_BYTES) {
+            onClose.run();
+            throw StorageException.state("only a small blob is staged in memory: " + content.length + " bytes");
+        }
+        return StagedBlob.inMemory(this, content, sha256, onClose);
+    }
+
+    /** Commits a small blob staged in memory. Called by {@link StagedBlob#commit()}. */
+    StoredBlob publishSmall(byte[] content, String sha256) throws StorageException {
+        if (!isName(sha256)) {
+            throw StorageException.state("not a SHA-256: " + sha256);
+        }
+        if (path(sha256).isPresent()) {
+            return new StoredBlob(sha256, content.length, true);
+        }
+        return packs.put(sha256, content);
+    }
+
     /** Whether a blob with this content is stored. */
     public boolean contains(String sha256) {
         return isName(sha256) && (packs.contains(sha256) || path(sha256).isPresent());

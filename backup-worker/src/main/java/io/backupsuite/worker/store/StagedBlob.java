@@ -36,6 +36,7 @@ public final class StagedBlob implements AutoCloseable {
     private long hashed;
     private String sha256;
     private final Runnable onClose;
+    private final byte[] inMemory; // a verified small object's content, committed into a pack; else null
     private boolean closed;
     private long unflushed;
     private CompletableFuture<Void> writeback = CompletableFuture.completedFuture(null);
@@ -45,6 +46,11 @@ public final class StagedBlob implements AutoCloseable {
     }
 
     private StagedBlob(BlobStore store, Path file, FileChannel channel, Runnable onClose) {
+        this(store, file, channel, onClose, null);
+    }
+
+    private StagedBlob(BlobStore store, Path file, FileChannel channel, Runnable onClose, byte[] inMemory) {
+        this.inMemory = inMemory;
         this.store = store;
         this.file = file;
         this.channel = channel;
@@ -61,6 +67,15 @@ public final class StagedBlob implements AutoCloseable {
         StagedBlob blob = new StagedBlob(store, file, channel, onClose);
         blob.size = size;
         blob.hashed = size;
+        blob.sha256 = sha256;
+        return blob;
+    }
+
+    /** A small object's content in memory, verified elsewhere: committing it puts it into a pack. */
+    static StagedBlob inMemory(BlobStore store, byte[] content, String sha256, Runnable onClose) {
+        StagedBlob blob = new StagedBlob(store, null, null, onClose, content);
+        blob.size = content.length;
+        blob.hashed = content.length;
         blob.sha256 = sha256;
         return blob;
     }
@@ -137,7 +152,7 @@ public final class StagedBlob implements AutoCloseable {
             throw StorageException.state("hashed " + hashed + " bytes but wrote " + size);
         }
         try {
-            return store.publish(file, channel, sha256(), size);
+            return inMemory != null ? store.publishSmall(inMemory, sha256) : store.publish(file, channel, sha256(), size);
         } finally {
             close();
         }
@@ -149,6 +164,10 @@ public final class StagedBlob implements AutoCloseable {
             return;
         }
         closed = true;
+        if (inMemory != null) {
+            onClose.run();
+            return;
+        }
         try {
             channel.close();
         } catch (IOException ignored) {

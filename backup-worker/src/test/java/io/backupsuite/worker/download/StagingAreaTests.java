@@ -3,6 +3,7 @@ package io.backupsuite.worker.download;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.backupsuite.worker.store.BlobStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -63,18 +64,38 @@ class StagingAreaTests {
     }
 
     @Test
-    void anObjectOfOneChunkIsNotMadeDurableChunkByChunkAndStartsOverAfterARestart() throws Exception {
+    void aSmallObjectOfOneChunkIsStagedInMemoryAndStartsOverAfterARestart() throws Exception {
         var small = new DownloadRequest("photos/small.jpg", 3000, "ab".repeat(32), List.of("http://127.0.0.1/x"));
         StagingArea area = new StagingArea(root, 4096, Duration.ofHours(1), Clock.systemUTC());
         StagedObject staged = area.open(small);
-        staged.append(new byte[3000], 0, 3000);
+        byte[] bytes = new byte[3000];
+        new java.util.Random(5).nextBytes(bytes);
+        staged.append(bytes, 0, 3000);
         assertThat(staged.verified()).isEqualTo(3000);
-        Path dir = root.resolve(StagingArea.sha256(small.objectKey()));
+        assertThat(staged.inMemory()).isTrue();
+        assertThat(staged.content()).isEqualTo(bytes);
+        assertThat(root.resolve(StagingArea.sha256(small.objectKey()))).doesNotExist(); // no file at all: it goes into a pack
+        assertThatThrownBy(() -> area.open(small)).isInstanceOf(DownloadException.class); // still one transfer at a time
+        staged.keep();
+        StagedObject again = area.open(small); // as after a crash: nothing to resume from
+        assertThat(again.verified()).isZero();
+        again.discard();
+    }
+
+    @Test
+    void anObjectOfOneChunkTooLargeForAPackIsAFileWithoutChunkRecords() throws Exception {
+        int size = BlobStore.PACKED_MAX_BYTES + 1000;
+        var one = new DownloadRequest("photos/one-chunk.jpg", size, "ab".repeat(32), List.of("http://127.0.0.1/x"));
+        StagingArea area = new StagingArea(root, 1 << 20, Duration.ofHours(1), Clock.systemUTC());
+        StagedObject staged = area.open(one);
+        staged.append(new byte[size], 0, size);
+        assertThat(staged.inMemory()).isFalse();
+        Path dir = root.resolve(StagingArea.sha256(one.objectKey()));
         // no manifest and no chunk record: the blob store fsyncs the file when it commits it
         assertThat(dir.resolve("manifest")).doesNotExist();
         assertThat(Files.size(dir.resolve("chunks"))).isZero();
         staged.keep();
-        StagedObject again = area.open(small); // as after a crash: nothing to resume from
+        StagedObject again = area.open(one);
         assertThat(again.verified()).isZero();
         again.discard();
     }
