@@ -5,6 +5,7 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 /**
@@ -24,14 +25,24 @@ final class DiskGuard {
         this.threshold = threshold;
     }
 
-    /** Usable space of the filesystem that holds {@code dir} (0 when it cannot be read: then nothing passes). */
+    /**
+     * Usable space of the filesystem that holds {@code dir} (0 when it cannot be read: then nothing
+     * passes). Each call reads it afresh (one statvfs); the file store is looked up once, because
+     * that parses the mount table (a profile of small files put it at 4 % of a worker's CPU).
+     */
     static LongSupplier usableSpaceOf(Path dir) {
+        AtomicReference<FileStore> found = new AtomicReference<>();
         return () -> {
             try {
-                Files.createDirectories(dir);
-                FileStore store = Files.getFileStore(dir);
+                FileStore store = found.get();
+                if (store == null) {
+                    Files.createDirectories(dir);
+                    store = Files.getFileStore(dir);
+                    found.set(store);
+                }
                 return store.getUsableSpace();
             } catch (IOException e) {
+                found.set(null); // looked up again next time (the directory may have been replaced)
                 return 0;
             }
         };
