@@ -8,6 +8,11 @@ import io.backupsuite.worker.TestSource.Behaviour;
 import io.backupsuite.worker.TestSource;
 import io.backupsuite.worker.WorkerIntegrationTest;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -122,5 +127,60 @@ class ObjectControllerIntegrationTests extends WorkerIntegrationTest {
             assertThat(missing.statusCode()).isEqualTo(400);
             assertThat(missing.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
         }
+    }
+
+    @Test
+    void aSmallObjectIsServedFromItsPackWithRangesAndETag() throws Exception {
+        byte[] small = new byte[5_000]; // packed, not a file of its own
+        new Random(6).nextBytes(small);
+        String key = "restore/small note.txt";
+        assertThat(run(task(key, small, SOURCE.serve("restore-small", small, Behaviour.OK))).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        String path = "/api/v1/objects/content?key=" + key(key);
+
+        var whole = get(path, "Authorization", "Bearer " + UPLOAD_TOKEN);
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(whole.body()).isEqualTo(small);
+        assertThat(whole.headers().firstValue("ETag")).hasValue("\"" + TestSource.sha256(small) + "\"");
+
+        var slice = get(path, "Authorization", "Bearer " + UPLOAD_TOKEN, "Range", "bytes=100-199");
+        assertThat(slice.statusCode()).isEqualTo(206);
+        assertThat(slice.body()).isEqualTo(Arrays.copyOfRange(small, 100, 200));
+        assertThat(slice.headers().firstValue("Content-Range")).hasValue("bytes 100-199/5000");
+
+        var unchanged = get(path, "Authorization", "Bearer " + UPLOAD_TOKEN, "If-None-Match", "\"" + TestSource.sha256(small) + "\"");
+        assertThat(unchanged.statusCode()).isEqualTo(304);
+    }
+
+    @Test
+    void aDamagedPackRecordIsAServiceUnavailableProblemNeverWrongBytes() throws Exception {
+        byte[] small = new byte[3_000];
+        new Random(7).nextBytes(small);
+        String key = "restore/damaged.bin";
+        assertThat(run(task(key, small, SOURCE.serve("restore-damaged", small, Behaviour.OK))).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        flipAByteOf(small);
+
+        var response = get("/api/v1/objects/content?key=" + key(key), "Authorization", "Bearer " + UPLOAD_TOKEN);
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(body(response)).contains("blob-unreadable").doesNotContain("CRC");
+    }
+
+    /** Flips one byte in the middle of the pack record that holds {@code content} (found by its bytes). */
+    private static void flipAByteOf(byte[] content) throws IOException {
+        for (Path pack : files("packs")) {
+            if (!pack.getFileName().toString().endsWith(".dat")) {
+                continue;
+            }
+            byte[] bytes = Files.readAllBytes(pack);
+            for (int at = 0; at + content.length <= bytes.length; at++) {
+                if (Arrays.equals(bytes, at, at + content.length, content, 0, content.length)) {
+                    try (FileChannel channel = FileChannel.open(pack, StandardOpenOption.WRITE)) {
+                        channel.write(ByteBuffer.wrap(new byte[] {(byte) (bytes[at + 1000] ^ 0x01)}), at + 1000);
+                    }
+                    return;
+                }
+            }
+        }
+        throw new AssertionError("no pack holds the content");
     }
 }

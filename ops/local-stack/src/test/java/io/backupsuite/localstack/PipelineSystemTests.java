@@ -97,11 +97,9 @@ class PipelineSystemTests {
                     HttpResponse.BodyHandlers.ofByteArray());
             assertThat(restored.statusCode()).isEqualTo(200);
             assertThat(sha256(restored.body())).isEqualTo(sha256);
-            Path blob = dir.resolve(holder.name()).resolve("blobs").resolve(sha256.substring(0, 2))
-                    .resolve(sha256.substring(2, 4)).resolve(sha256);
-            try (InputStream in = Files.newInputStream(blob)) {
-                assertThat(sha256(in.readAllBytes())).as("blob file %s", blob).isEqualTo(sha256);
-            }
+            byte[] stored = StoredBlobs.read(dir.resolve(holder.name()), sha256)
+                    .orElseThrow(() -> new AssertionError(holder.name() + " has no blob " + sha256 + " on disk"));
+            assertThat(sha256(stored)).as("blob %s on %s's disk", sha256, holder.name()).isEqualTo(sha256);
         }
     }
 
@@ -128,8 +126,7 @@ class PipelineSystemTests {
         assertThat(holderOf(key)).isEmpty();
         String sha256 = file.get("sha256").asString();
         for (Part worker : stack.workers()) {
-            assertThat(dir.resolve(worker.name()).resolve("blobs").resolve(sha256.substring(0, 2))
-                    .resolve(sha256.substring(2, 4)).resolve(sha256)).doesNotExist();
+            assertThat(StoredBlobs.read(dir.resolve(worker.name()), sha256)).as("nothing stored on %s", worker.name()).isEmpty();
         }
     }
 
