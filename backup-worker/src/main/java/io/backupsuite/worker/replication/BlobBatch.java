@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -27,6 +29,8 @@ import java.util.concurrent.CompletableFuture;
  * ones are streamed over HTTP ({@code GET /internal/v1/blobs/{sha256}}).
  */
 final class BlobBatch {
+
+    private static final Logger log = LoggerFactory.getLogger(BlobBatch.class);
 
     /** The request type on the replication sockets. */
     static final byte REQUEST_TYPE = ServiceHandler.FIRST_TYPE;
@@ -77,19 +81,33 @@ final class BlobBatch {
         DataOutputStream out = new DataOutputStream(bytes);
         long total = 0;
         for (String name : names) {
-            Optional<BlobContent> content = store.content(name);
-            long size = content.isPresent() ? content.get().size() : NOT_HELD;
-            if (size > MAX_BLOB_BYTES || total + Math.max(0, size) > MAX_BYTES) {
-                size = NOT_HELD;
-            }
-            out.writeLong(size);
-            if (size >= 0) {
-                out.write(content.get().readAll());
-                total += size;
+            byte[] content = sendable(store, name, total);
+            out.writeLong(content == null ? NOT_HELD : content.length);
+            if (content != null) {
+                out.write(content);
+                total += content.length;
             }
         }
         out.flush();
         return bytes.toByteArray();
+    }
+
+    /**
+     * A blob's bytes when this node holds them, can read them and they fit the answer's limits;
+     * otherwise {@code null}, answered as not held, so the asker turns to another member for that
+     * blob alone (a damaged pack record must not fail the other blobs of the batch).
+     */
+    private static byte[] sendable(BlobStore store, String name, long total) {
+        try {
+            Optional<BlobContent> content = store.content(name);
+            if (content.isEmpty() || content.get().size() > MAX_BLOB_BYTES || total + content.get().size() > MAX_BYTES) {
+                return null;
+            }
+            return content.get().readAll();
+        } catch (IOException e) {
+            log.error("Blob {} cannot be read on this node; answered as not held: {}", name, e.getMessage());
+            return null;
+        }
     }
 
     /** The blobs an answer to {@link #request(List)} brought, in order; blobs the holder does not have are left out. */

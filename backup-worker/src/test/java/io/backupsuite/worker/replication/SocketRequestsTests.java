@@ -195,6 +195,32 @@ class SocketRequestsTests {
     }
 
     @Test
+    void aBlobThatCannotBeReadIsAnsweredAsNotHeldAndTheOthersStillCome() throws Exception {
+        byte[] good = bytes("a good blob");
+        byte[] damaged = new byte[2_000];
+        new java.util.Random(9).nextBytes(damaged);
+        store(primaryStore, good);
+        store(primaryStore, damaged);
+        Path pack = dir.resolve("w1/packs/pack-00000001.dat");
+        byte[] packed = java.nio.file.Files.readAllBytes(pack);
+        for (int at = 0; at + damaged.length <= packed.length; at++) { // flip a byte inside the damaged blob's record
+            if (java.util.Arrays.equals(packed, at, at + damaged.length, damaged, 0, damaged.length)) {
+                try (var channel = java.nio.channels.FileChannel.open(pack, java.nio.file.StandardOpenOption.WRITE)) {
+                    channel.write(java.nio.ByteBuffer.wrap(new byte[] {(byte) ~packed[at + 500]}), at + 500);
+                }
+                break;
+            }
+        }
+
+        var in = new DataInputStream(new java.io.ByteArrayInputStream(request(BlobBatch.REQUEST_TYPE,
+                bytes(TestSource.sha256(damaged) + "\n" + TestSource.sha256(good) + "\n"))));
+        assertThat(in.readLong()).isEqualTo(BlobBatch.NOT_HELD);
+        assertThat(in.readLong()).isEqualTo(good.length);
+        assertThat(in.readNBytes(good.length)).isEqualTo(good);
+        assertThat(in.available()).isZero();
+    }
+
+    @Test
     void aMemberWithoutTheNodeTokenGetsNoBlobAndCommitsNothing() throws Exception {
         byte[] content = bytes("guarded");
         store(primaryStore, content);
