@@ -146,7 +146,10 @@ final class PackFiles {
 
     /**
      * Rebuilds the index: closed packs from their sidecars (or by a scan when a crash came between
-     * closing a pack and writing its sidecar), the open pack by a scan, its torn tail cut off.
+     * closing a pack and writing its sidecar), the open pack by a scan. Nothing is cut or rewritten:
+     * when the open pack does not end with a whole record (a write the crash cut short, never
+     * acknowledged, or damage), it is closed with the records found and appends go to a new pack,
+     * so bytes that might matter are never destroyed by the recovery itself.
      */
     static Recovered recover(Path dir, Sink sink) throws IOException {
         List<Integer> numbers = numbers(dir);
@@ -168,19 +171,28 @@ final class PackFiles {
             }
             Scan scan = scan(pack(dir, number));
             scan.entries().forEach(e -> sink.add(e.sha(), PackIndex.location(number, e.offset())));
-            if (last) {
-                cutTail(dir, number, scan);
+            if (scan.skipped() > 0) {
+                log.error("Pack {}: {} damaged records skipped (their blobs are not held here any more)", number, scan.skipped());
+            }
+            boolean whole = scan.headerOk() && scan.end() == scan.size();
+            if (last && whole) {
                 return new Recovered(number, scan.end(), scan.entries());
             }
-            if (scan.end() < scan.size()) {
-                log.warn("Pack {} is damaged after byte {} of {}: blobs stored past it are not found", number, scan.end(), scan.size());
+            if (!whole) {
+                log.warn("Pack {} ends with {} bytes that are not a whole record (a write cut short by a crash, or damage): "
+                        + "kept, not indexed{}", number, scan.size() - scan.end(), last ? "; appends go to a new pack" : "");
             }
             writeSidecar(dir, number, scan.entries());
+            if (last) {
+                create(dir, number + 1).close();
+                return new Recovered(number + 1, FILE_HEADER_BYTES, List.of());
+            }
         }
         throw new IllegalStateException("unreachable");
     }
 
-    private record Scan(List<Entry> entries, long end, long size, boolean headerOk) {}
+    /** Records found, where parsing stopped, the file's size, whether the magic was there, damaged records skipped. */
+    private record Scan(List<Entry> entries, long end, long size, boolean headerOk, int skipped) {}
 
     private static Scan scan(Path file) throws IOException {
         List<Entry> entries = new ArrayList<>();
@@ -189,43 +201,29 @@ final class PackFiles {
             ByteBuffer magic = ByteBuffer.allocate(PACK_MAGIC.length);
             channel.read(magic, 0);
             if (!Arrays.equals(magic.array(), PACK_MAGIC)) {
-                return new Scan(entries, FILE_HEADER_BYTES, size, false);
+                return new Scan(entries, Math.min(size, FILE_HEADER_BYTES), size, false, 0);
             }
             long position = FILE_HEADER_BYTES;
+            int skipped = 0;
             ByteBuffer header = ByteBuffer.allocate(PackStore.HEADER_BYTES);
             while (position + PackStore.HEADER_BYTES <= size) {
                 header.clear();
                 readAt(channel, header, position);
                 int length = header.getInt(32);
                 if (length < 0 || length > PackStore.MAX_BLOB_BYTES || position + PackStore.HEADER_BYTES + length > size) {
-                    break;
+                    break; // an unfinished last record, or a length that cannot be trusted: nothing past it is found
                 }
                 ByteBuffer content = ByteBuffer.allocate(length);
                 readAt(channel, content, position + PackStore.HEADER_BYTES);
                 if (crc(header.array(), content.array()) != header.getInt(36)) {
-                    break;
+                    skipped++; // a damaged record whose length still leads to the next one
+                    position += PackStore.HEADER_BYTES + length;
+                    continue;
                 }
                 entries.add(new Entry(Arrays.copyOf(header.array(), 32), position, length));
                 position += PackStore.HEADER_BYTES + length;
             }
-            return new Scan(entries, position, size, true);
-        }
-    }
-
-    /** Cuts a torn last record (never acknowledged: its fsync did not return) off the open pack. */
-    private static void cutTail(Path dir, int number, Scan scan) throws IOException {
-        if (scan.headerOk() && scan.end() == scan.size()) {
-            return;
-        }
-        log.warn("Pack {}: cutting {} bytes of an unfinished write off its end", number, scan.size() - scan.end());
-        try (FileChannel channel = FileChannel.open(pack(dir, number), StandardOpenOption.WRITE)) {
-            if (!scan.headerOk()) {
-                channel.truncate(0);
-                channel.write(ByteBuffer.wrap(PACK_MAGIC), 0);
-            } else {
-                channel.truncate(scan.end());
-            }
-            channel.force(true);
+            return new Scan(entries, position, size, true, skipped);
         }
     }
 

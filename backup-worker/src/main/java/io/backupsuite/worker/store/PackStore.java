@@ -1,5 +1,6 @@
 package io.backupsuite.worker.store;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Small blobs appended to pack files ({@code packs/pack-<n>.dat}) instead of a file each. A file per
@@ -29,10 +32,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A record is its SHA-256 (32 bytes), its length (4), a CRC32C of the three (4), then the bytes.
  * A pack is closed at {@link #ROLL_BYTES}; its sidecar {@code pack-<n>.idx} (every record's
  * SHA-256, offset and length) is written then, so opening the store reads the sidecars and scans
- * only the pack that was open. A torn tail of that pack (a write the crash cut short, never
- * acknowledged) is cut off on open. Reads check the full SHA-256 and the CRC of the record.
+ * only the pack that was open; when that one does not end with a whole record (a write the crash
+ * cut short, never acknowledged), it is closed as it is and appends go to a new pack. Reads check
+ * the full SHA-256 and the CRC of the record; a record that fails is forgotten, so the blob is no
+ * longer held here and can be stored again.
  */
 final class PackStore {
+
+    private static final Logger log = LoggerFactory.getLogger(PackStore.class);
 
     static final int HEADER_BYTES = 40;
     static final long ROLL_BYTES = 64L << 20;
@@ -43,6 +50,9 @@ final class PackStore {
     private final BlobStore.FileSync fileSync;
     private final PackIndex index = new PackIndex();
     private final Map<Integer, FileChannel> readers = new ConcurrentHashMap<>();
+    /** Records that failed their CRC when read: no longer held here, so the blob can be stored again. */
+    private final Set<Long> damaged = ConcurrentHashMap.newKeySet();
+    private final Counter damagedReads;
     private final Object lock = new Object();
     private final Timer commitTimer;
     private final DistributionSummary batchSizes;
@@ -85,6 +95,9 @@ final class PackStore {
         this.batchSizes = DistributionSummary.builder("backup.worker.store.pack.batch")
                 .description("Small blobs written with one fsync")
                 .register(registry);
+        this.damagedReads = Counter.builder("backup.worker.store.pack.damaged")
+                .description("Packed blobs found damaged when read (CRC mismatch); forgotten, so they can be stored again")
+                .register(registry);
         Gauge.builder("backup.worker.store.packed.blobs", index, PackIndex::size)
                 .description("Blobs held in pack files")
                 .register(registry);
@@ -110,6 +123,11 @@ final class PackStore {
         int length = header.getInt(32);
         ByteBuffer content = readFully(channel, PackIndex.offset(location) + HEADER_BYTES, length);
         if (PackFiles.crc(header.array(), content.array()) != header.getInt(36)) {
+            if (damaged.add(location)) {
+                damagedReads.increment();
+                log.error("Packed blob {} in pack {} at {} fails its CRC: forgotten here, to be stored again", sha256,
+                        PackIndex.pack(location), PackIndex.offset(location));
+            }
             throw new IOException("packed blob " + sha256 + " fails its CRC: the pack is damaged");
         }
         return Optional.of(content.array());
@@ -224,6 +242,9 @@ final class PackStore {
     private long locate(String sha256) {
         byte[] sha = PackFiles.shaBytes(sha256);
         for (long location : index.find(PackFiles.prefix(sha))) {
+            if (damaged.contains(location)) {
+                continue;
+            }
             try {
                 ByteBuffer header = readFully(reader(PackIndex.pack(location)), PackIndex.offset(location), 32);
                 if (Arrays.equals(header.array(), sha)) {

@@ -133,7 +133,7 @@ class PackStoreTests {
     }
 
     @Test
-    void aTornTailIsCutOffAndTheStoreGoesOnAppending() throws Exception {
+    void aTornTailIsLeftAsItIsAndAppendsGoToANewPack() throws Exception {
         byte[] first = content(10, 5000);
         byte[] second = content(11, 5000);
         try (BlobStore store = new BlobStore(dataDir, meters)) {
@@ -149,9 +149,11 @@ class PackStoreTests {
         try (BlobStore store = new BlobStore(dataDir, new SimpleMeterRegistry())) {
             assertThat(store.contains(TestSource.sha256(first))).isTrue();
             assertThat(store.contains(TestSource.sha256(second))).isFalse();
-            assertThat(Files.size(pack)).isEqualTo(8 + PackStore.HEADER_BYTES + 5000);
+            assertThat(Files.size(pack)).as("recovery destroys nothing").isEqualTo(whole - 100);
             store.putSmall(TestSource.sha256(third), third);
         }
+        assertThat(dataDir.resolve("packs").resolve("pack-00000001.idx")).exists();
+        assertThat(Files.size(dataDir.resolve("packs").resolve("pack-00000002.dat"))).isEqualTo(8 + PackStore.HEADER_BYTES + 5000);
         try (BlobStore store = new BlobStore(dataDir, new SimpleMeterRegistry())) {
             assertThat(store.content(TestSource.sha256(first)).orElseThrow().readAll()).isEqualTo(first);
             assertThat(store.content(TestSource.sha256(third)).orElseThrow().readAll()).isEqualTo(third);
@@ -159,10 +161,12 @@ class PackStoreTests {
     }
 
     @Test
-    void aDamagedByteIsAnErrorOnReadNotWrongContent() throws Exception {
+    void aDamagedByteIsAnErrorOnReadNeverWrongContentAndTheBlobCanBeStoredAgain() throws Exception {
         byte[] bytes = content(20, 4096);
+        byte[] next = content(21, 4096);
         try (BlobStore store = new BlobStore(dataDir, meters)) {
             store.putSmall(TestSource.sha256(bytes), bytes);
+            store.putSmall(TestSource.sha256(next), next);
             Path pack = dataDir.resolve("packs").resolve("pack-00000001.dat");
             try (FileChannel channel = FileChannel.open(pack, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 ByteBuffer one = ByteBuffer.allocate(1);
@@ -172,6 +176,15 @@ class PackStoreTests {
             }
             assertThatThrownBy(() -> store.content(TestSource.sha256(bytes))).isInstanceOf(IOException.class)
                     .hasMessageContaining("fails its CRC");
+            assertThat(meters.get("backup.worker.store.pack.damaged").counter().count()).isEqualTo(1);
+            assertThat(store.contains(TestSource.sha256(bytes))).as("forgotten: no longer held here").isFalse();
+            assertThat(store.content(TestSource.sha256(next)).orElseThrow().readAll()).isEqualTo(next);
+            assertThat(store.putSmall(TestSource.sha256(bytes), bytes).alreadyPresent()).isFalse(); // stored again
+            assertThat(store.content(TestSource.sha256(bytes)).orElseThrow().readAll()).isEqualTo(bytes);
+        }
+        try (BlobStore reopened = new BlobStore(dataDir, new SimpleMeterRegistry())) { // the scan skips the damaged record
+            assertThat(reopened.content(TestSource.sha256(bytes)).orElseThrow().readAll()).isEqualTo(bytes);
+            assertThat(reopened.content(TestSource.sha256(next)).orElseThrow().readAll()).isEqualTo(next);
         }
     }
 
