@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  */
 public final class BlobCommitBenchmark {
 
-    record Args(int commits, int threads, int rounds, int size, Path dir, boolean cold) {
+    record Args(int commits, int threads, int rounds, int size, Path dir, boolean cold, int reopenBlobs) {
 
         static Args parse(String[] args) {
             int commits = 4000;
@@ -42,6 +42,7 @@ public final class BlobCommitBenchmark {
             int size = 4096;
             Path dir = Path.of("ops/bench/target/blob-commit-bench");
             boolean cold = false;
+            int reopenBlobs = 0;
             for (int i = 0; i < args.length; i += 2) {
                 if (args[i].equals("--cold")) {
                     cold = true;
@@ -53,11 +54,12 @@ public final class BlobCommitBenchmark {
                     case "--threads" -> threads = Integer.parseInt(args[i + 1]);
                     case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
                     case "--size" -> size = Integer.parseInt(args[i + 1]);
+                    case "--reopen-blobs" -> reopenBlobs = Integer.parseInt(args[i + 1]);
                     case "--dir" -> dir = Path.of(args[i + 1]);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            return new Args(commits, threads, rounds, size, dir.toAbsolutePath(), cold);
+            return new Args(commits, threads, rounds, size, dir.toAbsolutePath(), cold, reopenBlobs);
         }
     }
 
@@ -94,7 +96,51 @@ public final class BlobCommitBenchmark {
         double r = median(raw);
         System.out.printf("median: raw %.0f/s, store %.0f/s%s; store/raw %.2f%n", r, p,
                 packed ? " (packed)" : String.format(", store with batched dir fsyncs %.0f/s", median(batchedDirs)), p / r);
+        if (args.reopenBlobs() > 0) {
+            reopen(args);
+        }
         System.out.printf("store_commits_per_s=%.0f raw_commits_per_s=%.0f ratio=%.2f%n", p, r, p / r);
+    }
+
+    /**
+     * Opening a store that holds many packed blobs: they are stored (64-byte blobs, so the run is short; the
+     * index work per blob is the same at any size), then the store is opened again and every blob looked up.
+     */
+    private static void reopen(Args args) throws Exception {
+        Path dir = args.dir().resolve("reopen");
+        delete(dir);
+        int blobs = args.reopenBlobs();
+        try (BlobStore store = new BlobStore(dir, new SimpleMeterRegistry())) {
+            ExecutorService pool = Executors.newFixedThreadPool(args.threads());
+            AtomicInteger next = new AtomicInteger();
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < args.threads(); t++) {
+                done.add(pool.submit(() -> {
+                    for (int n = next.getAndIncrement(); n < blobs; n = next.getAndIncrement()) {
+                        byte[] content = java.nio.ByteBuffer.allocate(64).putInt(n).array();
+                        store.putSmall(BlobStore.sha256Of(content), content);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            pool.shutdown();
+        }
+        long started = System.nanoTime();
+        try (BlobStore store = new BlobStore(dir, new SimpleMeterRegistry())) {
+            double openSeconds = (System.nanoTime() - started) / 1e9;
+            long lookups = System.nanoTime();
+            for (int n = 0; n < blobs; n++) {
+                if (!store.contains(BlobStore.sha256Of(java.nio.ByteBuffer.allocate(64).putInt(n).array()))) {
+                    throw new IllegalStateException("blob " + n + " not found after reopening");
+                }
+            }
+            System.out.printf("reopen: %,d packed blobs opened in %.2f s (sidecars and the open pack), all %,d found in %.2f s%n",
+                    blobs, openSeconds, blobs, (System.nanoTime() - lookups) / 1e9);
+        }
+        delete(dir);
     }
 
     interface Setup {
