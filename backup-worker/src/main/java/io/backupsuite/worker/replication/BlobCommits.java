@@ -62,33 +62,20 @@ final class BlobCommits {
                 this.held.increment();
                 continue;
             }
-            FutureTask<String> commit;
-            if (r.content().length <= BlobStore.PACKED_MAX_BYTES) {
-                if (!matches(r)) {
-                    continue;
-                }
-                commit = new FutureTask<>(() -> {
-                    store.putSmall(sha256, r.content()); // joins the pack's next group commit with the others
-                    stored.increment();
-                    return sha256;
-                });
+            StagedBlob staged = stageVerified(r);
+            if (staged == null) {
+                continue;
+            }
+            FutureTask<String> commit = new FutureTask<>(() -> {
+                staged.commit(); // a small blob joins the pack's next group commit with the others
+                stored.increment();
+                return sha256;
+            });
+            try {
                 committers.execute(commit);
-            } else {
-                StagedBlob staged = stageVerified(r);
-                if (staged == null) {
-                    continue;
-                }
-                commit = new FutureTask<>(() -> {
-                    staged.commit();
-                    stored.increment();
-                    return sha256;
-                });
-                try {
-                    committers.execute(commit);
-                } catch (RuntimeException e) {
-                    staged.close(); // shutting down
-                    throw e;
-                }
+            } catch (RuntimeException e) {
+                staged.close(); // shutting down
+                throw e;
             }
             commits.add(commit);
             held.add(sha256); // a second entry with the same content in this batch waits for this commit
@@ -104,29 +91,32 @@ final class BlobCommits {
         return held;
     }
 
-    /** Whether a small blob's bytes match its entry's size and SHA-256 (counted and logged when not). */
-    private boolean matches(Received r) {
-        if (r.content().length == r.op().size() && BlobStore.sha256Of(r.content()).equals(r.op().sha256())) {
-            return true;
-        }
-        log.warn("A received blob for {} does not match its entry's size and SHA-256: dropped", r.op().key());
-        rejected.increment();
-        return false;
-    }
-
-    /** The blob staged and checked, or {@code null} (and nothing kept) when it does not match its entry or cannot be written. */
+    /**
+     * The blob checked and staged, or {@code null} (and nothing kept) when it does not match its entry or cannot be
+     * written. A small one is hashed here once and staged in memory (it goes into a pack); a larger one is hashed
+     * as it is written to a temp file.
+     */
     private StagedBlob stageVerified(Received r) {
         StagedBlob staged = null;
         try {
-            staged = store.stage();
-            staged.write(r.content(), 0, r.content().length);
-            if (r.content().length != r.op().size() || !staged.sha256().equals(r.op().sha256())) {
+            boolean small = r.content().length <= BlobStore.PACKED_MAX_BYTES;
+            String actual;
+            if (small) {
+                actual = BlobStore.sha256Of(r.content());
+            } else {
+                staged = store.stage();
+                staged.write(r.content(), 0, r.content().length);
+                actual = staged.sha256();
+            }
+            if (r.content().length != r.op().size() || !actual.equals(r.op().sha256())) {
                 log.warn("A received blob for {} does not match its entry's size and SHA-256: dropped", r.op().key());
                 rejected.increment();
-                staged.close();
+                if (staged != null) {
+                    staged.close();
+                }
                 return null;
             }
-            return staged;
+            return small ? store.adopt(r.content(), actual, () -> {}) : staged;
         } catch (StorageException | RuntimeException e) {
             log.debug("Cannot stage a received blob for {}: {}", r.op().key(), e.toString());
             if (staged != null) {

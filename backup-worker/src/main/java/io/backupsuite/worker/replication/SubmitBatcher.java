@@ -10,8 +10,6 @@ import io.backupsuite.worker.replication.SubmitBatchCodec.Outcome;
 import io.backupsuite.worker.store.BlobContent;
 import io.backupsuite.worker.store.BlobStore;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -72,8 +70,7 @@ final class SubmitBatcher {
         }
         try {
             Optional<BlobContent> content = store.content(op.sha256());
-            byte[] bytes = content.isPresent() && content.get().size() == op.size() ? content.get().readAll() : null;
-            return bytes;
+            return content.isPresent() && content.get().size() == op.size() ? content.get().readAll() : null;
         } catch (IOException e) {
             return null;
         }

@@ -3,8 +3,8 @@ package io.backupsuite.worker.restore;
 import io.backupsuite.common.web.ApiException;
 import io.backupsuite.worker.catalog.Catalog;
 import io.backupsuite.worker.catalog.CatalogEntry;
-import io.backupsuite.worker.store.BlobStore;
 import io.backupsuite.worker.store.BlobContent;
+import io.backupsuite.worker.store.BlobStore;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,8 +18,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The restore API: an object's catalog entry and its content. Content is streamed from the blob
- * file (or sent from memory for a small blob read from its pack); Spring MVC answers {@code Range} with 206 and {@code If-None-Match} with 304 from the
- * ETag, which is the quoted SHA-256.
+ * file (or sent from memory for a small blob read from its pack); Spring MVC answers {@code Range}
+ * with 206 and {@code If-None-Match} with 304 from the ETag, which is the quoted SHA-256.
  */
 @RestController
 @RequestMapping("/api/v1/objects")

@@ -45,11 +45,8 @@ public sealed interface BlobContent {
         }
     }
 
-    /** A blob read from a pack, CRC-checked. */
+    /** A blob read from a pack, CRC-checked; the array is the store's fresh read, handed out only as copies. */
     record InPack(byte[] bytes) implements BlobContent {
-        public InPack {
-            bytes = bytes.clone();
-        }
 
         @Override
         public long size() {

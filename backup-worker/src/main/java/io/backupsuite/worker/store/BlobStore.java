@@ -136,7 +136,12 @@ public final class BlobStore implements AutoCloseable {
         if (!isName(sha256)) {
             throw StorageException.state("not a SHA-256: " + sha256);
         }
-        if (path(sha256).isPresent()) {
+        return pack(sha256, content);
+    }
+
+    /** Appends a small blob to a pack, unless an earlier version stored it as a file of its own. */
+    private StoredBlob pack(String sha256, byte[] content) throws StorageException {
+        if (Files.isRegularFile(blobPath(sha256))) {
             return new StoredBlob(sha256, content.length, true);
         }
         return packs.put(sha256, content);
@@ -144,7 +149,7 @@ public final class BlobStore implements AutoCloseable {
 
     /** Whether a blob with this content is stored. */
     public boolean contains(String sha256) {
-        return isName(sha256) && (packs.contains(sha256) || path(sha256).isPresent());
+        return isName(sha256) && (packs.contains(sha256) || Files.isRegularFile(blobPath(sha256)));
     }
 
     /** The stored bytes of a blob, if this node holds it (a damaged pack record is an error, not a miss). */
@@ -171,10 +176,7 @@ public final class BlobStore implements AutoCloseable {
         if (!sha256Of(content).equals(sha256)) {
             throw StorageException.state("content does not match SHA-256 " + sha256);
         }
-        if (path(sha256).isPresent()) {
-            return new StoredBlob(sha256, content.length, true);
-        }
-        return packs.put(sha256, content);
+        return pack(sha256, content);
     }
 
     /** Whether {@code name} is a blob's name: 64 lowercase hex characters (only such names ever become paths). */
@@ -207,7 +209,7 @@ public final class BlobStore implements AutoCloseable {
                 return new StoredBlob(sha256, size, true);
             }
             if (size <= PACKED_MAX_BYTES) {
-                return packs.put(sha256, readSmall(channel, size)); // the temp file goes when the staged blob closes
+                return pack(sha256, readSmall(channel, size)); // the temp file goes when the staged blob closes
             }
             Timer.Sample sample = Timer.start();
             fileSync.force(channel); // with delayed allocation a full disk often shows here, not in write()

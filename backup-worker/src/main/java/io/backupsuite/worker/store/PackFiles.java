@@ -154,8 +154,7 @@ final class PackFiles {
     static Recovered recover(Path dir, Sink sink) throws IOException {
         List<Integer> numbers = numbers(dir);
         if (numbers.isEmpty()) {
-            create(dir, 1).close();
-            return new Recovered(1, FILE_HEADER_BYTES, List.of());
+            return next(dir, 0);
         }
         for (int i = 0; i < numbers.size(); i++) {
             int number = numbers.get(i);
@@ -164,8 +163,7 @@ final class PackFiles {
             if (entries != null) {
                 entries.forEach(e -> sink.add(e.sha(), PackIndex.location(number, e.offset())));
                 if (last) { // closed, but the next pack was never created
-                    create(dir, number + 1).close();
-                    return new Recovered(number + 1, FILE_HEADER_BYTES, List.of());
+                    return next(dir, number);
                 }
                 continue;
             }
@@ -184,11 +182,16 @@ final class PackFiles {
             }
             writeSidecar(dir, number, scan.entries());
             if (last) {
-                create(dir, number + 1).close();
-                return new Recovered(number + 1, FILE_HEADER_BYTES, List.of());
+                return next(dir, number);
             }
         }
         throw new IllegalStateException("unreachable");
+    }
+
+    /** Starts an empty pack after the closed pack {@code number}. */
+    private static Recovered next(Path dir, int number) throws IOException {
+        create(dir, number + 1).close();
+        return new Recovered(number + 1, FILE_HEADER_BYTES, List.of());
     }
 
     /** Records found, where parsing stopped, the file's size, whether the magic was there, damaged records skipped. */
@@ -210,24 +213,24 @@ final class PackFiles {
                 header.clear();
                 readAt(channel, header, position);
                 int length = header.getInt(32);
-                if (length < 0 || length > PackStore.MAX_BLOB_BYTES || position + PackStore.HEADER_BYTES + length > size) {
+                if (length < 0 || length > BlobStore.PACKED_MAX_BYTES || position + PackStore.HEADER_BYTES + length > size) {
                     break; // an unfinished last record, or a length that cannot be trusted: nothing past it is found
                 }
                 ByteBuffer content = ByteBuffer.allocate(length);
                 readAt(channel, content, position + PackStore.HEADER_BYTES);
-                if (crc(header.array(), content.array()) != header.getInt(36)) {
+                if (crc(header.array(), content.array()) == header.getInt(36)) {
+                    entries.add(new Entry(Arrays.copyOf(header.array(), 32), position, length));
+                } else {
                     skipped++; // a damaged record whose length still leads to the next one
-                    position += PackStore.HEADER_BYTES + length;
-                    continue;
                 }
-                entries.add(new Entry(Arrays.copyOf(header.array(), 32), position, length));
                 position += PackStore.HEADER_BYTES + length;
             }
             return new Scan(entries, position, size, true, skipped);
         }
     }
 
-    private static void readAt(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+    /** Fills {@code buffer} from {@code position} on. */
+    static void readAt(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
         while (buffer.hasRemaining()) {
             if (channel.read(buffer, position + buffer.position()) < 0) {
                 throw new IOException("unexpected end of pack");

@@ -43,7 +43,6 @@ final class PackStore {
 
     static final int HEADER_BYTES = 40;
     static final long ROLL_BYTES = 64L << 20;
-    static final int MAX_BLOB_BYTES = 1 << 20;
 
     private final Path dir;
     private final long rollBytes;
@@ -108,20 +107,22 @@ final class PackStore {
         this.activeEntries.addAll(recovered.openEntries());
     }
 
+    /** A record found for a name: where it is and its header (SHA-256, length, CRC). */
+    private record Found(long location, ByteBuffer header) {}
+
     boolean contains(String sha256) {
-        return locate(sha256) != 0;
+        return locate(sha256) != null;
     }
 
     /** The content of a packed blob, checked against its record's CRC. */
     Optional<byte[]> read(String sha256) throws IOException {
-        long location = locate(sha256);
-        if (location == 0) {
+        Found found = locate(sha256);
+        if (found == null) {
             return Optional.empty();
         }
-        FileChannel channel = reader(PackIndex.pack(location));
-        ByteBuffer header = readFully(channel, PackIndex.offset(location), HEADER_BYTES);
-        int length = header.getInt(32);
-        ByteBuffer content = readFully(channel, PackIndex.offset(location) + HEADER_BYTES, length);
+        long location = found.location();
+        ByteBuffer header = found.header();
+        ByteBuffer content = readFully(reader(PackIndex.pack(location)), PackIndex.offset(location) + HEADER_BYTES, header.getInt(32));
         if (PackFiles.crc(header.array(), content.array()) != header.getInt(36)) {
             if (damaged.add(location)) {
                 damagedReads.increment();
@@ -239,22 +240,23 @@ final class PackStore {
         activeEntries.clear();
     }
 
-    private long locate(String sha256) {
+    /** The undamaged record of this name, its header read once for the caller; {@code null} when none. */
+    private Found locate(String sha256) {
         byte[] sha = PackFiles.shaBytes(sha256);
         for (long location : index.find(PackFiles.prefix(sha))) {
             if (damaged.contains(location)) {
                 continue;
             }
             try {
-                ByteBuffer header = readFully(reader(PackIndex.pack(location)), PackIndex.offset(location), 32);
-                if (Arrays.equals(header.array(), sha)) {
-                    return location;
+                ByteBuffer header = readFully(reader(PackIndex.pack(location)), PackIndex.offset(location), HEADER_BYTES);
+                if (Arrays.equals(header.array(), 0, 32, sha, 0, 32)) {
+                    return new Found(location, header);
                 }
             } catch (IOException e) {
                 // an unreadable pack holds nothing we can serve
             }
         }
-        return 0;
+        return null;
     }
 
     private FileChannel reader(int number) throws IOException {
@@ -273,12 +275,7 @@ final class PackStore {
 
     private static ByteBuffer readFully(FileChannel channel, long position, int length) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(length);
-        while (buffer.hasRemaining()) {
-            int n = channel.read(buffer, position + buffer.position());
-            if (n < 0) {
-                throw new IOException("a pack ends inside a record");
-            }
-        }
+        PackFiles.readAt(channel, buffer, position);
         return buffer.flip();
     }
 

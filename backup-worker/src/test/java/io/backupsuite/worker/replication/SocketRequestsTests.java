@@ -12,6 +12,7 @@ import io.backupsuite.catalog.state.CatalogOp;
 import io.backupsuite.worker.TestSource;
 import io.backupsuite.worker.replication.SubmitBatchCodec.Forwarded;
 import io.backupsuite.worker.store.BlobStore;
+import io.backupsuite.worker.store.PackDamage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -201,16 +202,7 @@ class SocketRequestsTests {
         new java.util.Random(9).nextBytes(damaged);
         store(primaryStore, good);
         store(primaryStore, damaged);
-        Path pack = dir.resolve("w1/packs/pack-00000001.dat");
-        byte[] packed = java.nio.file.Files.readAllBytes(pack);
-        for (int at = 0; at + damaged.length <= packed.length; at++) { // flip a byte inside the damaged blob's record
-            if (java.util.Arrays.equals(packed, at, at + damaged.length, damaged, 0, damaged.length)) {
-                try (var channel = java.nio.channels.FileChannel.open(pack, java.nio.file.StandardOpenOption.WRITE)) {
-                    channel.write(java.nio.ByteBuffer.wrap(new byte[] {(byte) ~packed[at + 500]}), at + 500);
-                }
-                break;
-            }
-        }
+        PackDamage.flipByteOf(dir.resolve("w1"), damaged, 500);
 
         var in = new DataInputStream(new java.io.ByteArrayInputStream(request(BlobBatch.REQUEST_TYPE,
                 bytes(TestSource.sha256(damaged) + "\n" + TestSource.sha256(good) + "\n"))));

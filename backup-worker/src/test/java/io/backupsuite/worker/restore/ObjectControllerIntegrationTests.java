@@ -7,12 +7,8 @@ import io.backupsuite.common.wire.TaskResult.Outcome;
 import io.backupsuite.worker.TestSource.Behaviour;
 import io.backupsuite.worker.TestSource;
 import io.backupsuite.worker.WorkerIntegrationTest;
+import io.backupsuite.worker.store.PackDamage;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -157,30 +153,11 @@ class ObjectControllerIntegrationTests extends WorkerIntegrationTest {
         new Random(7).nextBytes(small);
         String key = "restore/damaged.bin";
         assertThat(run(task(key, small, SOURCE.serve("restore-damaged", small, Behaviour.OK))).outcome()).isEqualTo(Outcome.SUCCEEDED);
-        flipAByteOf(small);
+        PackDamage.flipByteOf(DATA_DIR, small, 1000);
 
         var response = get("/api/v1/objects/content?key=" + key(key), "Authorization", "Bearer " + UPLOAD_TOKEN);
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
         assertThat(body(response)).contains("blob-unreadable").doesNotContain("CRC");
-    }
-
-    /** Flips one byte in the middle of the pack record that holds {@code content} (found by its bytes). */
-    private static void flipAByteOf(byte[] content) throws IOException {
-        for (Path pack : files("packs")) {
-            if (!pack.getFileName().toString().endsWith(".dat")) {
-                continue;
-            }
-            byte[] bytes = Files.readAllBytes(pack);
-            for (int at = 0; at + content.length <= bytes.length; at++) {
-                if (Arrays.equals(bytes, at, at + content.length, content, 0, content.length)) {
-                    try (FileChannel channel = FileChannel.open(pack, StandardOpenOption.WRITE)) {
-                        channel.write(ByteBuffer.wrap(new byte[] {(byte) (bytes[at + 1000] ^ 0x01)}), at + 1000);
-                    }
-                    return;
-                }
-            }
-        }
-        throw new AssertionError("no pack holds the content");
     }
 }

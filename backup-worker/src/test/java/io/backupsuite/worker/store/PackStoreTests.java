@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.backupsuite.worker.TestSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,13 +166,7 @@ class PackStoreTests {
         try (BlobStore store = new BlobStore(dataDir, meters)) {
             store.putSmall(TestSource.sha256(bytes), bytes);
             store.putSmall(TestSource.sha256(next), next);
-            Path pack = dataDir.resolve("packs").resolve("pack-00000001.dat");
-            try (FileChannel channel = FileChannel.open(pack, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                ByteBuffer one = ByteBuffer.allocate(1);
-                long at = 8 + PackStore.HEADER_BYTES + 1000;
-                channel.read(one, at);
-                channel.write(ByteBuffer.wrap(new byte[] {(byte) (one.get(0) ^ 0x40)}), at);
-            }
+            PackDamage.flipByteOf(dataDir, bytes, 1000);
             assertThatThrownBy(() -> store.content(TestSource.sha256(bytes))).isInstanceOf(IOException.class)
                     .hasMessageContaining("fails its CRC");
             assertThat(meters.get("backup.worker.store.pack.damaged").counter().count()).isEqualTo(1);
